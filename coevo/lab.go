@@ -1,0 +1,163 @@
+package coevo
+
+import (
+	"fmt"
+	"sync"
+
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// Lab runs co-evolution experiments in one world on one backend. It keeps
+// compiled graphs and pretrained judges, so that conditions run one after
+// another share them. A Lab is safe for use by one goroutine at a time.
+type Lab struct {
+	Config  Config
+	World   *World
+	Backend BackendChoice
+
+	mu     sync.Mutex // guards judges
+	judges map[judgeKey]*PretrainedJudge
+
+	execMu sync.Mutex // guards execs
+	execs  map[any]*Exec
+}
+
+// NewLab validates cfg, builds its world and returns a Lab computing on
+// backend (see SelectBackend).
+func NewLab(cfg Config, backend BackendChoice) (*Lab, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if backend.Backend == nil {
+		return nil, fmt.Errorf("new lab: no backend (use SelectBackend)")
+	}
+	w, err := NewWorld(cfg.World)
+	if err != nil {
+		return nil, err
+	}
+	return &Lab{Config: cfg, World: w, Backend: backend, judges: map[judgeKey]*PretrainedJudge{}, execs: map[any]*Exec{}}, nil
+}
+
+// exec returns the compiled graph for key, building it with build on first
+// use.
+func (lab *Lab) exec(key any, build func(*Graph, []*Node) []*Node) (*Exec, error) {
+	lab.execMu.Lock()
+	defer lab.execMu.Unlock()
+	if e, ok := lab.execs[key]; ok {
+		return e, nil
+	}
+	e, err := NewExec(lab.Backend.Backend, build)
+	if err != nil {
+		return nil, fmt.Errorf("compile %T: %w", key, err)
+	}
+	lab.execs[key] = e
+	return e, nil
+}
+
+// scoreShape fixes a graph that scores every sequence: log π(x) for a stack
+// of policies, J(x) for a stack of judges.
+type scoreShape struct {
+	Policies, Judges, PolicyArrays, JudgeArrays, Length int
+}
+
+func (sh scoreShape) build(_ *Graph, nodes []*Node) []*Node {
+	var out []*Node
+	if sh.Policies > 0 {
+		out = append(out, newPolicyNodes(nodes[:sh.PolicyArrays]).enumerate(sh.Length))
+		nodes = nodes[sh.PolicyArrays:]
+	}
+	if sh.Judges > 0 {
+		out = append(out, newJudgeNodes(nodes[:sh.JudgeArrays]).enumerate(sh.Length))
+	}
+	return out
+}
+
+// score evaluates stacked policies and judges (either may be nil) over every
+// sequence in one execution: log π [policies][K^L] and J [judges][K^L].
+func (lab *Lab) score(policies, judges []*tensors.Tensor) (logProb, scores [][]float64, err error) {
+	sh := scoreShape{Length: lab.Config.World.Length, PolicyArrays: len(policies), JudgeArrays: len(judges)}
+	if len(policies) > 0 {
+		sh.Policies = policies[0].Shape().Dim(0)
+	}
+	if len(judges) > 0 {
+		sh.Judges = judges[0].Shape().Dim(0)
+	}
+	e, err := lab.exec(sh, sh.build)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := e.Call(append(append([]*tensors.Tensor(nil), policies...), judges...))
+	if err != nil {
+		return nil, nil, fmt.Errorf("score all sequences: %w", err)
+	}
+	defer func() {
+		for _, t := range out {
+			_ = t.FinalizeAll()
+		}
+	}()
+	if sh.Policies > 0 {
+		logProb = rows(out[0])
+		out = out[1:]
+	}
+	if sh.Judges > 0 {
+		scores = rows(out[0])
+	}
+	return logProb, scores, nil
+}
+
+// judgeScores scores every sequence with each judge of a stack.
+func (lab *Lab) judgeScores(judges []*tensors.Tensor) ([][]float64, error) {
+	_, s, err := lab.score(nil, judges)
+	return s, err
+}
+
+// rows copies a [S, N] float32 tensor into S float64 rows.
+func rows(t *tensors.Tensor) [][]float64 {
+	flat := tensors.MustCopyFlatData[float32](t)
+	S := t.Shape().Dim(0)
+	n := len(flat) / S
+	out := make([][]float64, S)
+	for s := range out {
+		out[s] = make([]float64, n)
+		for i, v := range flat[s*n : (s+1)*n] {
+			out[s][i] = float64(v)
+		}
+	}
+	return out
+}
+
+// Evaluate computes the exact diagnostics of a policy judged by the mean of
+// judges, with the policy's probability and the judges' mean score of every
+// sequence.
+func (lab *Lab) Evaluate(policy Params, judges []Params) (Diagnostics, Scores, error) {
+	if len(judges) == 0 {
+		return Diagnostics{}, Scores{}, fmt.Errorf("evaluate: at least one judge is needed")
+	}
+	lp, js, err := lab.score(stackParams(policy.Layout, []Params{policy}), stackParams(judges[0].Layout, judges))
+	if err != nil {
+		return Diagnostics{}, Scores{}, err
+	}
+	sc := Scores{LogProb: lp[0], JudgeMean: meanRows(js)}
+	return lab.World.Diagnose(sc.LogProb, sc.JudgeMean), sc, nil
+}
+
+// Scores are a policy's log-probability and the judges' mean score of every
+// sequence, indexed like World.Quality.
+type Scores struct {
+	LogProb   []float64
+	JudgeMean []float64
+}
+
+func meanRows(rs [][]float64) []float64 {
+	out := make([]float64, len(rs[0]))
+	for _, r := range rs {
+		for i, v := range r {
+			out[i] += v
+		}
+	}
+	for i := range out {
+		out[i] /= float64(len(rs))
+	}
+	return out
+}

@@ -1,0 +1,477 @@
+package coevo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// RunSpec names one run: a condition and a seed.
+type RunSpec struct {
+	Condition Condition
+	Seed      int
+}
+
+func (s RunSpec) String() string { return fmt.Sprintf("%s seed %d", s.Condition.Name, s.Seed) }
+
+// RunResult is a finished (or failed) run.
+type RunResult struct {
+	Spec    RunSpec
+	Records []Record // iterations 0..Iterations
+	Summary RunSummary
+	// Err is set when the run stopped early (a NaN or Inf); Records then
+	// hold the iterations finished before it.
+	Err error
+	// WallSeconds is the run's share of its batch's wall time.
+	WallSeconds float64
+	// FinalPolicy and FinalJudges are the weights at the end of the run.
+	FinalPolicy Params
+	FinalJudges []Params
+	// JudgeUpdates counts each judge's Adam steps during co-evolution
+	// (self-labelled, anchor and meta steps; a reset sets it back to zero).
+	JudgeUpdates []int
+	// MetaSteps counts the meta-judge's corrective steps, summed over judges.
+	MetaSteps int
+}
+
+// Phase names what a Progress report is about.
+type Phase string
+
+// The phases of Lab.Run.
+const (
+	PhasePretrain Phase = "pretrain" // Done, Total in pretraining steps
+	PhaseTrain    Phase = "train"    // Done, Total in run-steps (runs × inner steps)
+)
+
+// Progress reports how far Lab.Run has come.
+type Progress struct {
+	Phase       Phase
+	Done, Total int
+}
+
+// RunOptions tune Lab.Run.
+type RunOptions struct {
+	// Progress, if set, is called after every step.
+	Progress func(Progress)
+}
+
+// RunCondition runs one condition over seeds, all stacked in one batch.
+func (lab *Lab) RunCondition(ctx context.Context, cond Condition, seeds []int, opts RunOptions) ([]RunResult, error) {
+	specs := make([]RunSpec, len(seeds))
+	for i, s := range seeds {
+		specs[i] = RunSpec{cond, s}
+	}
+	return lab.Run(ctx, specs, opts)
+}
+
+// Validate checks a run's condition and seed.
+func (s RunSpec) Validate() error {
+	if err := s.Condition.Knobs.Validate(); err != nil {
+		return fmt.Errorf("condition %s: %w", s.Condition.Name, err)
+	}
+	if s.Seed < 0 {
+		return &FieldError{"seed", s.Seed, "must be zero or a positive integer"}
+	}
+	return nil
+}
+
+// Run advances all specs together, stacked in one batch: one graph
+// execution per inner step for all of them. Each run's numbers depend only
+// on its condition, seed and the Lab's config, never on the other runs of
+// the batch. A run that meets a NaN or Inf stops with RunResult.Err set
+// (naming condition, seed, iteration and step) while the others finish;
+// Run then also returns the joined errors.
+func (lab *Lab) Run(ctx context.Context, specs []RunSpec, opts RunOptions) ([]RunResult, error) {
+	for _, s := range specs {
+		if err := s.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	start := time.Now()
+	b, err := lab.newBatch(ctx, specs, opts.Progress)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.run(ctx, opts.Progress); err != nil {
+		return nil, err
+	}
+	wall := time.Since(start).Seconds() / float64(len(specs))
+	var errs []error
+	for i := range b.results {
+		r := &b.results[i]
+		r.WallSeconds = wall
+		r.Summary = Summarize(r.Records)
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		}
+	}
+	return b.results, errors.Join(errs...)
+}
+
+// batch is the state of a stack of runs advancing together.
+type batch struct {
+	lab     *Lab
+	specs   []RunSpec
+	results []RunResult
+	shape   stepShape
+
+	policy, judges *adamTensors
+	judgeRun       []int // run of each judge
+	judgeIndex     []int // each judge's number within its run
+	pretrained     []Params
+
+	policyRNG, judgeRNG []*rand.Rand // per run
+	anchorRNG           []*rand.Rand // per judge
+	anchorPairs         []int        // n_a per judge, 0 without anchors
+
+	static        []*tensors.Tensor // judge runs and reward averages
+	metaStatic    []*tensors.Tensor // meta tokens, labels, weights
+	metaThreshold *tensors.Tensor
+	lastMeta []float64         // last meta accuracy per run, NaN before any
+	failed   []bool
+}
+
+func (lab *Lab) newBatch(ctx context.Context, specs []RunSpec, progress func(Progress)) (*batch, error) {
+	cfg, w := lab.Config, lab.World
+	b := &batch{lab: lab, specs: specs, results: make([]RunResult, len(specs))}
+	var keys []judgeKey
+	for _, s := range specs {
+		for j := range s.Condition.Knobs.NJudges {
+			keys = append(keys, judgeKey{s.Seed, j})
+		}
+	}
+	if err := lab.pretrain(ctx, keys, progress); err != nil {
+		return nil, err
+	}
+	R, G := len(specs), len(keys)
+	policies := make([]Params, R)
+	metaPairs := 0
+	for r, s := range specs {
+		b.results[r].Spec = s
+		policies[r] = NewPolicy(cfg, s.Seed)
+		b.policyRNG = append(b.policyRNG, newStream(s.Seed, streamPolicySamples, 0))
+		b.judgeRNG = append(b.judgeRNG, newStream(s.Seed, streamJudgeSamples, 0))
+		if k := s.Condition.Knobs; k.MetaOn() {
+			metaPairs = max(metaPairs, w.MetaHoldoutSize(k.MetaHoldoutFraction))
+		}
+		for j := range s.Condition.Knobs.NJudges {
+			b.judgeRun = append(b.judgeRun, r)
+			b.judgeIndex = append(b.judgeIndex, j)
+			b.pretrained = append(b.pretrained, lab.judges[judgeKey{s.Seed, j}].Params)
+			b.anchorRNG = append(b.anchorRNG, newStream(s.Seed, streamAnchors, j))
+			na := 0
+			if f := s.Condition.Knobs.AnchorFraction; f > 0 {
+				na = max(1, int(math.Floor(float64(cfg.Train.Batch)*f)))
+			}
+			b.anchorPairs = append(b.anchorPairs, na)
+		}
+	}
+	policyLayout, judgeLayout := PolicyLayout(cfg.World.Vocab, cfg.Net), JudgeLayout(cfg.World.Vocab, cfg.Net)
+	b.policy = newAdamTensors(policyLayout, policies)
+	b.judges = newAdamTensors(judgeLayout, b.pretrained)
+	b.shape = stepShape{
+		Runs: R, Judges: G, Batch: cfg.Train.Batch, Length: cfg.World.Length, Vocab: cfg.World.Vocab,
+		PolicyArrays: len(policyLayout), JudgeArrays: len(judgeLayout),
+		MetaPairs: metaPairs, ExactEntropy: cfg.Train.Entropy == EntropyExact,
+		EntropyCoef: cfg.Train.EntropyCoef, LearningRate: cfg.Train.LearningRate, EnumerateTotal: w.Size,
+	}
+	for _, na := range b.anchorPairs {
+		b.shape.AnchorPairs = max(b.shape.AnchorPairs, na)
+	}
+	b.lastMeta = make([]float64, R)
+	for r := range b.lastMeta {
+		b.lastMeta[r] = math.NaN()
+	}
+	b.failed = make([]bool, R)
+	b.buildStatic()
+	return b, nil
+}
+
+// buildStatic makes the inputs that stay the same for every step: the run
+// of each judge, the reward-averaging matrix and the meta-judge's pairs.
+func (b *batch) buildStatic() {
+	R, G, L := b.shape.Runs, b.shape.Judges, b.shape.Length
+	judgeRun := make([]int32, G)
+	average := make([]float32, R*G)
+	for g, r := range b.judgeRun {
+		judgeRun[g] = int32(r)
+		average[r*G+g] = 1 / float32(b.specs[r].Condition.Knobs.NJudges)
+	}
+	b.static = []*tensors.Tensor{
+		tensors.FromFlatDataAndDimensions(judgeRun, G, 1),
+		tensors.FromFlatDataAndDimensions(average, R, G),
+	}
+	if M := b.shape.MetaPairs; M > 0 {
+		w := b.lab.World
+		pairs := w.MetaHoldout(M)
+		toks := make([]int32, 2*M*L)
+		labels := make([]float32, M)
+		for i, p := range pairs {
+			copy(toks[i*L:], w.tokenTable[p.A*L:(p.A+1)*L])
+			copy(toks[(M+i)*L:], w.tokenTable[p.B*L:(p.B+1)*L])
+			labels[i] = boolFloat(p.Label)
+		}
+		weights := make([]float32, G*M)
+		threshold := make([]float32, G)
+		for g, r := range b.judgeRun {
+			k := b.specs[r].Condition.Knobs
+			if k.MetaOn() {
+				for i := range w.MetaHoldoutSize(k.MetaHoldoutFraction) {
+					weights[g*M+i] = 1
+				}
+			}
+			threshold[g] = float32(k.MetaAccuracyThreshold)
+		}
+		b.metaStatic = []*tensors.Tensor{
+			tensors.FromFlatDataAndDimensions(toks, 2*M, L),
+			tensors.FromFlatDataAndDimensions(labels, M),
+			tensors.FromFlatDataAndDimensions(weights, G, M),
+		}
+		b.metaThreshold = tensors.FromFlatDataAndDimensions(threshold, G)
+	}
+}
+
+func boolFloat(v bool) float32 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// run performs every iteration of the batch, recording iteration 0 first.
+func (b *batch) run(ctx context.Context, progress func(Progress)) error {
+	cfg := b.lab.Config
+	e, err := b.lab.exec(b.shape, b.shape.build)
+	if err != nil {
+		return err
+	}
+	if err := b.record(0); err != nil {
+		return err
+	}
+	total := len(b.specs) * cfg.Train.Iterations * cfg.Train.Steps
+	done := 0
+	for t := 1; t <= cfg.Train.Iterations; t++ {
+		for s := 1; s <= cfg.Train.Steps; s++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := b.step(e, t, s); err != nil {
+				return err
+			}
+			done += len(b.specs)
+			if progress != nil {
+				progress(Progress{Phase: PhaseTrain, Done: done, Total: total})
+			}
+		}
+		if err := b.reset(t); err != nil {
+			return err
+		}
+		if err := b.record(t); err != nil {
+			return err
+		}
+	}
+	return b.finish()
+}
+
+// step builds one inner step's inputs from the runs' own random streams and
+// masks, executes the step graph and checks the losses.
+func (b *batch) step(e *graph.Exec, t, s int) error {
+	sh := b.shape
+	R, G, B, L := sh.Runs, sh.Judges, sh.Batch, sh.Length
+	w := b.lab.World
+	uP := make([]float32, R*B*L)
+	uJ := make([]float32, R*2*B*L)
+	for r := range R {
+		fillUniform(b.policyRNG[r], uP[r*B*L:(r+1)*B*L])
+		fillUniform(b.judgeRNG[r], uJ[r*2*B*L:(r+1)*2*B*L])
+	}
+	selfMask := make([]bool, G)
+	for g, r := range b.judgeRun {
+		k := b.specs[r].Condition.Knobs
+		selfMask[g] = !k.Frozen && s%k.JudgeUpdateEvery == 0
+	}
+	args := append(b.policy.all(), b.judges.all()...)
+	args = append(args,
+		tensors.FromFlatDataAndDimensions(uP, R, B, L),
+		tensors.FromFlatDataAndDimensions(uJ, R, 2*B, L))
+	args = append(args, b.static...)
+	args = append(args, tensors.FromFlatDataAndDimensions(selfMask, G))
+	if NA := sh.AnchorPairs; NA > 0 {
+		toks := make([]int32, G*2*NA*L)
+		labels := make([]float32, G*NA)
+		weights := make([]float32, G*NA)
+		mask := make([]bool, G)
+		for g, na := range b.anchorPairs {
+			if na == 0 || !selfMask[g] {
+				continue
+			}
+			mask[g] = true
+			rng := b.anchorRNG[g]
+			for i := range na {
+				a, c := rng.IntN(w.Size), rng.IntN(w.Size)
+				copy(toks[(g*2*NA+i)*L:], w.tokenTable[a*L:(a+1)*L])
+				copy(toks[(g*2*NA+NA+i)*L:], w.tokenTable[c*L:(c+1)*L])
+				labels[g*NA+i] = boolFloat(w.Quality[a] > w.Quality[c])
+				weights[g*NA+i] = 1
+			}
+		}
+		args = append(args,
+			tensors.FromFlatDataAndDimensions(toks, G, 2*NA, L),
+			tensors.FromFlatDataAndDimensions(labels, G, NA),
+			tensors.FromFlatDataAndDimensions(weights, G, NA),
+			tensors.FromFlatDataAndDimensions(mask, G))
+	}
+	var metaMask []bool
+	if sh.MetaPairs > 0 {
+		metaMask = make([]bool, G)
+		for g, r := range b.judgeRun {
+			k := b.specs[r].Condition.Knobs
+			metaMask[g] = k.MetaOn() && s%k.MetaUpdateEvery == 0
+		}
+		args = append(args, b.metaStatic...)
+		args = append(args, tensors.FromFlatDataAndDimensions(metaMask, G), b.metaThreshold)
+	}
+	out, err := e.Call(args)
+	if err != nil {
+		return fmt.Errorf("iteration %d step %d: %w", t, s, err)
+	}
+	np, nj := b.policy.len(), b.judges.len()
+	b.policy.replace(out[:np])
+	b.judges.replace(out[np : np+nj])
+	extra := out[np+nj:]
+	defer func() {
+		for _, x := range extra {
+			_ = x.FinalizeAll()
+		}
+	}()
+	policyLoss := tensors.MustCopyFlatData[float32](extra[outPolicyLoss])
+	judgeLoss := tensors.MustCopyFlatData[float32](extra[outJudgeLoss])
+	for r := range R {
+		if !b.failed[r] && !finite32(policyLoss[r]) {
+			b.fail(r, fmt.Errorf("%s: policy loss %v at iteration %d step %d", b.specs[r], policyLoss[r], t, s))
+		}
+	}
+	for g, r := range b.judgeRun {
+		if !b.failed[r] && !finite32(judgeLoss[g]) {
+			b.fail(r, fmt.Errorf("%s: judge %d loss %v at iteration %d step %d", b.specs[r], b.judgeIndex[g], judgeLoss[g], t, s))
+		}
+	}
+	if metaMask != nil {
+		acc := tensors.MustCopyFlatData[float32](extra[outMetaAccuracy])
+		fired := tensors.MustCopyFlatData[float32](extra[outMetaFired])
+		sum := make([]float64, R)
+		for g, r := range b.judgeRun {
+			if metaMask[g] {
+				sum[r] += float64(acc[g])
+				b.results[r].MetaSteps += int(fired[g])
+			}
+		}
+		for r, spec := range b.specs {
+			if k := spec.Condition.Knobs; k.MetaOn() && s%k.MetaUpdateEvery == 0 {
+				b.lastMeta[r] = sum[r] / float64(k.NJudges)
+			}
+		}
+	}
+	return nil
+}
+
+// fail stops recording run r; the stack keeps computing it (its numbers
+// cannot reach the other runs), but nothing more of it is kept.
+func (b *batch) fail(r int, err error) {
+	b.failed[r] = true
+	b.results[r].Err = err
+}
+
+// reset returns the judges of runs with reset_every R to their pretrained
+// weights and a fresh Adam state after iteration t when t mod R = 0.
+func (b *batch) reset(t int) error {
+	for g, r := range b.judgeRun {
+		if k := b.specs[r].Condition.Knobs; k.ResetEvery > 0 && t%k.ResetEvery == 0 {
+			if err := b.judges.reset(g, b.pretrained[g]); err != nil {
+				return fmt.Errorf("%s: reset judge %d after iteration %d: %w", b.specs[r], b.judgeIndex[g], t, err)
+			}
+		}
+	}
+	return nil
+}
+
+// record appends iteration t's exact diagnostics to every healthy run.
+func (b *batch) record(t int) error {
+	lab := b.lab
+	logProb, scores, err := lab.score(b.policy.params(), b.judges.params())
+	if err != nil {
+		return fmt.Errorf("diagnostics of iteration %d: %w", t, err)
+	}
+	judgesOf := make([][][]float64, len(b.specs))
+	for g, r := range b.judgeRun {
+		judgesOf[r] = append(judgesOf[r], scores[g])
+	}
+	for r, spec := range b.specs {
+		if b.failed[r] {
+			continue
+		}
+		if !allFinite(logProb[r]) || !allFinite(judgesOf[r]...) {
+			b.fail(r, fmt.Errorf("%s: non-finite weights at the end of iteration %d", spec, t))
+			continue
+		}
+		d := lab.World.Diagnose(logProb[r], meanRows(judgesOf[r]))
+		rec := Record{
+			Condition: spec.Condition.Name, Seed: spec.Seed, Iteration: t,
+			PolicyQuality: d.PolicyQuality, JudgeAlignment: d.JudgeAlignment,
+			PolicyEntropy: d.PolicyEntropy, JudgePerceivedQuality: d.JudgePerceivedQuality,
+			Mode: lab.World.Render(d.Mode), ModeProbability: d.ModeProbability,
+		}
+		if spec.Condition.Knobs.MetaOn() && !math.IsNaN(b.lastMeta[r]) {
+			acc := b.lastMeta[r]
+			rec.MetaJudgeAccuracy = &acc
+		}
+		b.results[r].Records = append(b.results[r].Records, rec)
+	}
+	return nil
+}
+
+// finish copies the final weights and judge step counts into the results.
+func (b *batch) finish() error {
+	cfg := b.lab.Config
+	steps, err := b.judges.stepCounts()
+	if err != nil {
+		return err
+	}
+	policyLayout, judgeLayout := PolicyLayout(cfg.World.Vocab, cfg.Net), JudgeLayout(cfg.World.Vocab, cfg.Net)
+	for r := range b.specs {
+		p, err := unstackParams(policyLayout, b.policy.params(), r)
+		if err != nil {
+			return err
+		}
+		b.results[r].FinalPolicy = p
+	}
+	for g, r := range b.judgeRun {
+		j, err := unstackParams(judgeLayout, b.judges.params(), g)
+		if err != nil {
+			return err
+		}
+		b.results[r].FinalJudges = append(b.results[r].FinalJudges, j)
+		b.results[r].JudgeUpdates = append(b.results[r].JudgeUpdates, steps[g])
+	}
+	return nil
+}
+
+func allFinite(rows ...[]float64) bool {
+	for _, row := range rows {
+		for _, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
