@@ -3,8 +3,8 @@ package coevo
 import (
 	"math/rand/v2"
 
-	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 )
 
 // The GRU cell follows Flax's GRUCell:
@@ -71,8 +71,9 @@ func (c gruNodes) step(xi, h *Node) *Node {
 	H := h.Shape().Dim(-1)
 	hh := Einsum("snh,shg->sng", h, c.Wh)
 	gate := func(x *Node, g int) *Node { return SliceAxis(x, -1, AxisRange(g*H, (g+1)*H)) }
-	r := Sigmoid(Add(gate(xi, 0), gate(hh, 0)))
-	z := Sigmoid(Add(gate(xi, 1), gate(hh, 1)))
+	// r and z share one sigmoid over their 2H columns.
+	rz := Sigmoid(Add(SliceAxis(xi, -1, AxisRange(0, 2*H)), SliceAxis(hh, -1, AxisRange(0, 2*H))))
+	r, z := gate(rz, 0), gate(rz, 1)
 	n := Tanh(Add(gate(xi, 2), Mul(r, Add(gate(hh, 2), ExpandAxes(c.Bhn, 1)))))
 	return Add(Mul(OneMinus(z), n), Mul(z, h))
 }

@@ -1,9 +1,9 @@
 package coevo
 
 import (
-	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 )
 
 // The judge is a GRU that reads x_0..x_{L−1} from a zero state; a dense

@@ -1,8 +1,9 @@
 package coevo
 
 import (
-	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/gomlx/core/tensors"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 )
 
 // The policy is an autoregressive GRU over tokens. At position t its input
@@ -65,10 +66,11 @@ func (p *policyNodes) sample(u *Node) (tokens, logProb *Node) {
 	h := Zeros(g, shapeF32(S, N, H))
 	prev := BroadcastToDims(Scalar(g, dtypes.Int32, K), S, N) // the start token
 	steps := make([]*Node, L)
+	upper := upperTriangular(g, K)
 	for t := range L {
 		h = p.Cell.step(project(p.inputTab, prev), h)
 		logp := p.logSoftmax(h)
-		cdf := CumSum(StopGradient(Exp(logp)), -1)
+		cdf := Einsum("snk,kj->snj", StopGradient(Exp(logp)), upper) // cumulative sums by a K×K product, cheaper than CumSum here
 		ut := SliceAxis(u, 2, AxisElem(t)) // [S,N,1]
 		// The token is the number of CDF entries below u, capped at K−1
 		// against rounding in the last entry.
@@ -120,7 +122,7 @@ func (p *policyNodes) enumerate(length int) *Node {
 	H := p.Cell.Wh.Shape().Dim(1)
 	h := Zeros(g, shapeF32(S, 1, H))
 	xi := SliceAxis(p.inputTab, 1, AxisElem(K)) // start token, [S,1,3H]
-	var logProb *Node                            // [S, prefixes]
+	var logProb *Node                           // [S, prefixes]
 	for t := range length {
 		h = p.Cell.step(xi, h)
 		logp := p.logSoftmax(h) // [S, K^t, K]
@@ -139,4 +141,16 @@ func (p *policyNodes) enumerate(length int) *Node {
 		xi = Reshape(BroadcastToDims(ExpandAxes(tokenXi, 1), S, prefixes, K, 3*H), S, prefixes*K, 3*H)
 	}
 	return logProb
+}
+
+// upperTriangular is the K×K matrix with ones on and above the diagonal:
+// p·U is the running sum of p.
+func upperTriangular(g *Graph, K int) *Node {
+	flat := make([]float32, K*K)
+	for i := range K {
+		for j := i; j < K; j++ {
+			flat[i*K+j] = 1
+		}
+	}
+	return Const(g, tensors.FromFlatDataAndDimensions(flat, K, K))
 }

@@ -26,7 +26,7 @@ type Record struct {
 	// MetaJudgeAccuracy is the last held-out accuracy measured (mean over
 	// judges); absent when the meta-judge is off or has not measured yet.
 	MetaJudgeAccuracy *float64 `json:"meta_judge_accuracy,omitempty"`
-	Mode              string   `json:"mode"`            // greedy decode, in arrows
+	Mode              string   `json:"mode"`             // greedy decode, in arrows
 	ModeProbability   float64  `json:"mode_probability"` // π(mode)
 }
 
@@ -135,7 +135,10 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	tmp := f.Name()
-	_, werr := f.Write(data)
+	werr := f.Chmod(0o644) // CreateTemp makes 0600; results are meant to be shared
+	if _, err := f.Write(data); werr == nil {
+		werr = err
+	}
 	if err := f.Sync(); werr == nil {
 		werr = err
 	}

@@ -1,25 +1,29 @@
 package coevo
 
 import (
-	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 )
 
-// stepShape fixes one compiled inner-step graph: the sizes of the stack and
-// which optional parts (anchors, meta-judge) it contains. Runs whose knobs
-// switch a part off simply mask it.
+// stepShape fixes one compiled inner-step graph. Judge updates concern only
+// the judges due for them at a step (a slow judge skips most steps, only some
+// runs have anchors or a meta-judge), so the graph takes the stack indices of
+// those judges as inputs and computes nothing for the others. Each distinct
+// combination of counts is one compiled graph; a run of the grid uses a
+// handful.
 type stepShape struct {
-	Runs, Judges   int // R stacked runs, G stacked judges (Σ of the runs' n_judges)
-	Batch, Length  int
-	Vocab          int
-	PolicyArrays   int // len(PolicyLayout)
-	JudgeArrays    int // len(JudgeLayout)
-	AnchorPairs    int // most anchor pairs of any judge; 0 leaves anchors out
-	MetaPairs      int // largest meta holdout; 0 leaves the meta-judge out
-	ExactEntropy   bool
-	EntropyCoef    float64
-	LearningRate   float64
-	EnumerateTotal int // K^L, used by the exact entropy term
+	Runs, Judges  int // R stacked runs, G stacked judges (Σ of the runs' n_judges)
+	Batch, Length int
+	PolicyArrays  int // len(PolicyLayout)
+	JudgeArrays   int // len(JudgeLayout)
+	SelfJudges    int // GS judges taking a self-labelled step; 0 leaves the step out
+	AnchorJudges  int // GA judges taking an anchor step
+	AnchorPairs   int // NA, most anchor pairs of any of them
+	MetaJudges    int // GM judges checked by the meta-judge
+	MetaPairs     int // M, largest meta holdout among them
+	ExactEntropy  bool
+	EntropyCoef   float64
+	LearningRate  float64
 }
 
 // stepInputs are the per-step inputs after the two Adam states.
@@ -28,38 +32,45 @@ type stepInputs struct {
 	JudgeUniforms  *Node // [R,2B,L]
 	JudgeRun       *Node // [G,1] int32: the run each judge belongs to
 	RewardAverage  *Node // [R,G]: mean over a run's judges
-	SelfMask       *Node // [G] bool: the judge takes its self-labelled step
-	AnchorTokens   *Node // [G,2·NA,L] int32: pairs (a then b)
-	AnchorLabels   *Node // [G,NA]
-	AnchorWeights  *Node // [G,NA]: 1 for the judge's n_a pairs, 0 for padding
-	AnchorMask     *Node // [G] bool
-	MetaTokens     *Node // [2·M,L] int32: the held-out pairs (a then b)
-	MetaLabels     *Node // [M]
-	MetaWeights    *Node // [G,M]: 1 for the pairs of the judge's holdout
-	MetaMask       *Node // [G] bool: the meta-judge checks this step
-	MetaThreshold  *Node // [G]
+
+	SelfJudges *Node // [GS,1] int32: stack index of each judge due for a self-labelled step
+	SelfRuns   *Node // [GS,1] int32: its run
+
+	AnchorJudges  *Node // [GA,1] int32
+	AnchorTokens  *Node // [GA,2·NA,L] int32: pairs (a then b)
+	AnchorLabels  *Node // [GA,NA] 1[q*(a) > q*(b)]
+	AnchorWeights *Node // [GA,NA]: 1 for the judge's n_a pairs, 0 for padding
+
+	MetaJudges    *Node // [GM,1] int32
+	MetaTokens    *Node // [2·M,L] int32: the held-out pairs (a then b)
+	MetaLabels    *Node // [M]
+	MetaWeights   *Node // [GM,M]: 1 for the pairs of the judge's holdout
+	MetaThreshold *Node // [GM]
 }
 
 func (sh stepShape) readInputs(nodes []*Node) stepInputs {
 	var in stepInputs
 	next := func() *Node { n := nodes[0]; nodes = nodes[1:]; return n }
-	in.PolicyUniforms, in.JudgeUniforms, in.JudgeRun, in.RewardAverage, in.SelfMask = next(), next(), next(), next(), next()
-	if sh.AnchorPairs > 0 {
-		in.AnchorTokens, in.AnchorLabels, in.AnchorWeights, in.AnchorMask = next(), next(), next(), next()
+	in.PolicyUniforms, in.JudgeUniforms, in.JudgeRun, in.RewardAverage = next(), next(), next(), next()
+	if sh.SelfJudges > 0 {
+		in.SelfJudges, in.SelfRuns = next(), next()
 	}
-	if sh.MetaPairs > 0 {
-		in.MetaTokens, in.MetaLabels, in.MetaWeights, in.MetaMask, in.MetaThreshold = next(), next(), next(), next(), next()
+	if sh.AnchorJudges > 0 {
+		in.AnchorJudges, in.AnchorTokens, in.AnchorLabels, in.AnchorWeights = next(), next(), next(), next()
+	}
+	if sh.MetaJudges > 0 {
+		in.MetaJudges, in.MetaTokens, in.MetaLabels, in.MetaWeights, in.MetaThreshold = next(), next(), next(), next(), next()
 	}
 	return in
 }
 
 // Step outputs after the two Adam states, in order.
 const (
-	outPolicyLoss = iota // [R]
-	outJudgeLoss         // [G], the self-labelled loss
-	outMetaAccuracy      // [G], held-out accuracy when measured
-	outMetaFired         // [G], 1 when the meta-judge stepped
-	outRewardMean        // [R], mean judge reward of the policy batch
+	outPolicyLoss   = iota // [R]
+	outJudgeLoss           // [G], the self-labelled loss (0 when not due)
+	outMetaAccuracy        // [G], held-out accuracy when measured
+	outMetaFired           // [G], 1 when the meta-judge stepped
+	outRewardMean          // [R], mean judge reward of the policy batch
 	numStepOutputs
 )
 
@@ -71,12 +82,13 @@ func (sh stepShape) build(g *Graph, nodes []*Node) []*Node {
 	policy, nodes := unflattenAdam(nodes, sh.PolicyArrays)
 	judges, nodes := unflattenAdam(nodes, sh.JudgeArrays)
 	in := sh.readInputs(nodes)
+	G := sh.Judges
+	zerosG := Zeros(g, shapeF32(G))
 
 	// 1. Sample the policy batch and reward it with the mean of the run's judges.
 	pol := newPolicyNodes(policy.Params)
 	tokens, logProb := pol.sample(in.PolicyUniforms)
-	jn := newJudgeNodes(judges.Params)
-	scores := jn.score(Gather(tokens, in.JudgeRun))
+	scores := newJudgeNodes(judges.Params).score(Gather(tokens, in.JudgeRun))
 	rewards := StopGradient(Einsum("rg,gb->rb", in.RewardAverage, scores))
 
 	// 2. REINFORCE with a mean baseline, plus the entropy term.
@@ -91,35 +103,40 @@ func (sh stepShape) build(g *Graph, nodes []*Node) []*Node {
 	}
 	policy = adamStep(policy, Gradient(ReduceAllSum(policyLoss), policy.Params...), nil, sh.LearningRate)
 
-	// 3. Self-labelled judge step on two fresh batches from the updated policy.
-	fresh, _ := newPolicyNodes(policy.Params).sample(in.JudgeUniforms)
-	fresh = StopGradient(Gather(fresh, in.JudgeRun)) // [G,2B,L]
-	sa, sb := jn.pairScores(fresh)
-	selfLabels := StopGradient(ConvertDType(GreaterThan(sa, sb), dtypes.Float32))
-	selfLoss := ReduceMean(pairLoss(sa, sb, selfLabels), -1)
-	judges = adamStep(judges, Gradient(ReduceAllSum(selfLoss), judges.Params...), in.SelfMask, sh.LearningRate)
+	// 3. Self-labelled step of the due judges, on two fresh batches from the
+	// updated policy, labelled by each judge before its step.
+	selfLoss := zerosG
+	if sh.SelfJudges > 0 {
+		fresh, _ := newPolicyNodes(policy.Params).sample(in.JudgeUniforms)
+		fresh = StopGradient(Gather(fresh, in.SelfRuns)) // [GS,2B,L]
+		sa, sb := newJudgeNodes(gatherStack(judges.Params, in.SelfJudges)).pairScores(fresh)
+		labels := StopGradient(ConvertDType(GreaterThan(sa, sb), dtypes.Float32))
+		loss := ReduceMean(pairLoss(sa, sb, labels), -1)
+		selfLoss = spread(loss, in.SelfJudges, G)
+		judges = adamStep(judges, Gradient(ReduceSum(loss), judges.Params...), allOf(in.SelfJudges, G), sh.LearningRate)
+	}
 
 	// 4. Ground-truth anchor step right after the self-labelled one.
-	if sh.AnchorPairs > 0 {
-		aa, ab := newJudgeNodes(judges.Params).pairScores(in.AnchorTokens)
+	if sh.AnchorJudges > 0 {
+		aa, ab := newJudgeNodes(gatherStack(judges.Params, in.AnchorJudges)).pairScores(in.AnchorTokens)
 		loss := weightedMean(pairLoss(aa, ab, in.AnchorLabels), in.AnchorWeights)
-		judges = adamStep(judges, Gradient(ReduceAllSum(loss), judges.Params...), in.AnchorMask, sh.LearningRate)
+		judges = adamStep(judges, Gradient(ReduceSum(loss), judges.Params...), allOf(in.AnchorJudges, G), sh.LearningRate)
 	}
 
 	// 5. Meta-judge: measure held-out accuracy, step only below threshold.
-	G := sh.Judges
-	metaAccuracy, metaFired := Zeros(g, shapeF32(G)), Zeros(g, shapeF32(G))
-	if sh.MetaPairs > 0 {
-		m := sh.MetaPairs
-		toks := BroadcastToDims(ExpandAxes(in.MetaTokens, 0), G, 2*m, sh.Length)
-		labels := BroadcastToDims(ExpandAxes(in.MetaLabels, 0), G, m)
-		sa, sb := newJudgeNodes(judges.Params).pairScores(toks)
+	metaAccuracy, metaFired := zerosG, zerosG
+	if sh.MetaJudges > 0 {
+		m, GM := sh.MetaPairs, sh.MetaJudges
+		toks := BroadcastToDims(ExpandAxes(in.MetaTokens, 0), GM, 2*m, sh.Length)
+		labels := BroadcastToDims(ExpandAxes(in.MetaLabels, 0), GM, m)
+		sa, sb := newJudgeNodes(gatherStack(judges.Params, in.MetaJudges)).pairScores(toks)
 		agree := ConvertDType(Equal(ConvertDType(GreaterThan(sa, sb), dtypes.Float32), labels), dtypes.Float32)
-		metaAccuracy = weightedMean(agree, in.MetaWeights)
-		fire := LogicalAnd(in.MetaMask, LessThan(metaAccuracy, in.MetaThreshold))
-		metaFired = ConvertDType(fire, dtypes.Float32)
+		accuracy := weightedMean(agree, in.MetaWeights)
+		fire := ConvertDType(LessThan(accuracy, in.MetaThreshold), dtypes.Float32)
+		metaAccuracy, metaFired = spread(accuracy, in.MetaJudges, G), spread(fire, in.MetaJudges, G)
 		loss := weightedMean(pairLoss(sa, sb, labels), in.MetaWeights)
-		judges = adamStep(judges, Gradient(ReduceAllSum(loss), judges.Params...), fire, sh.LearningRate)
+		fired := GreaterThan(metaFired, ScalarZero(g, dtypes.Float32))
+		judges = adamStep(judges, Gradient(ReduceSum(loss), judges.Params...), fired, sh.LearningRate)
 	}
 
 	out := append(policy.flatten(), judges.flatten()...)
@@ -147,8 +164,31 @@ func pairLoss(scoreA, scoreB, labels *Node) *Node {
 	return Sub(Softplus(d), Mul(labels, d))
 }
 
-// weightedMean averages x [G,N] over its last axis with weights w [G,N]
+// weightedMean averages x [S,N] over its last axis with weights w [S,N]
 // (rows of zero weight give 0).
 func weightedMean(x, w *Node) *Node {
 	return Div(ReduceSum(Mul(x, w), -1), MaxScalar(ReduceSum(w, -1), 1e-12))
+}
+
+// gatherStack selects the networks idx [n,1] of a stack, for every array.
+// Gradients flow back to the stack through the gather.
+func gatherStack(params []*Node, idx *Node) []*Node {
+	out := make([]*Node, len(params))
+	for i, p := range params {
+		out[i] = Gather(p, idx)
+	}
+	return out
+}
+
+// spread places per-subset values x [n] at their stack positions idx [n,1]
+// of a [size] vector, zero elsewhere.
+func spread(x, idx *Node, size int) *Node {
+	oneHot := OneHot(Squeeze(idx, -1), size, dtypes.Float32) // [n,size]
+	return Einsum("n,ng->g", x, oneHot)
+}
+
+// allOf is the [size] mask that is true at the stack positions idx [n,1].
+func allOf(idx *Node, size int) *Node {
+	ones := OnesLike(ConvertDType(Squeeze(idx, -1), dtypes.Float32))
+	return GreaterThan(spread(ones, idx, size), ScalarZero(idx.Graph(), dtypes.Float32))
 }

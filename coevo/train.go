@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
@@ -133,11 +132,11 @@ type batch struct {
 	anchorRNG           []*rand.Rand // per judge
 	anchorPairs         []int        // n_a per judge, 0 without anchors
 
-	static        []*tensors.Tensor // judge runs and reward averages
-	metaStatic    []*tensors.Tensor // meta tokens, labels, weights
-	metaThreshold *tensors.Tensor
-	lastMeta []float64         // last meta accuracy per run, NaN before any
-	failed   []bool
+	static     []*tensors.Tensor // judge runs and reward averages
+	metaPairs  []Pair            // the largest holdout of the batch's meta-judges
+	metaTokens []*tensors.Tensor // its tokens [2M,L] and labels [M]
+	lastMeta   []float64         // last meta accuracy per run, NaN before any
+	failed     []bool
 }
 
 func (lab *Lab) newBatch(ctx context.Context, specs []RunSpec, progress func(Progress)) (*batch, error) {
@@ -179,65 +178,53 @@ func (lab *Lab) newBatch(ctx context.Context, specs []RunSpec, progress func(Pro
 	b.policy = newAdamTensors(policyLayout, policies)
 	b.judges = newAdamTensors(judgeLayout, b.pretrained)
 	b.shape = stepShape{
-		Runs: R, Judges: G, Batch: cfg.Train.Batch, Length: cfg.World.Length, Vocab: cfg.World.Vocab,
+		Runs: R, Judges: G, Batch: cfg.Train.Batch, Length: cfg.World.Length,
 		PolicyArrays: len(policyLayout), JudgeArrays: len(judgeLayout),
-		MetaPairs: metaPairs, ExactEntropy: cfg.Train.Entropy == EntropyExact,
-		EntropyCoef: cfg.Train.EntropyCoef, LearningRate: cfg.Train.LearningRate, EnumerateTotal: w.Size,
-	}
-	for _, na := range b.anchorPairs {
-		b.shape.AnchorPairs = max(b.shape.AnchorPairs, na)
+		ExactEntropy: cfg.Train.Entropy == EntropyExact,
+		EntropyCoef:  cfg.Train.EntropyCoef, LearningRate: cfg.Train.LearningRate,
 	}
 	b.lastMeta = make([]float64, R)
 	for r := range b.lastMeta {
 		b.lastMeta[r] = math.NaN()
 	}
 	b.failed = make([]bool, R)
-	b.buildStatic()
+	b.buildStatic(metaPairs)
 	return b, nil
 }
 
 // buildStatic makes the inputs that stay the same for every step: the run
 // of each judge, the reward-averaging matrix and the meta-judge's pairs.
-func (b *batch) buildStatic() {
+func (b *batch) buildStatic(metaPairs int) {
 	R, G, L := b.shape.Runs, b.shape.Judges, b.shape.Length
-	judgeRun := make([]int32, G)
 	average := make([]float32, R*G)
 	for g, r := range b.judgeRun {
-		judgeRun[g] = int32(r)
 		average[r*G+g] = 1 / float32(b.specs[r].Condition.Knobs.NJudges)
 	}
-	b.static = []*tensors.Tensor{
-		tensors.FromFlatDataAndDimensions(judgeRun, G, 1),
-		tensors.FromFlatDataAndDimensions(average, R, G),
-	}
-	if M := b.shape.MetaPairs; M > 0 {
+	b.static = []*tensors.Tensor{stackIndices(b.judgeRun), tensors.FromFlatDataAndDimensions(average, R, G)}
+	if metaPairs > 0 {
 		w := b.lab.World
-		pairs := w.MetaHoldout(M)
-		toks := make([]int32, 2*M*L)
-		labels := make([]float32, M)
-		for i, p := range pairs {
+		b.metaPairs = w.MetaHoldout(metaPairs)
+		toks := make([]int32, 2*metaPairs*L)
+		labels := make([]float32, metaPairs)
+		for i, p := range b.metaPairs {
 			copy(toks[i*L:], w.tokenTable[p.A*L:(p.A+1)*L])
-			copy(toks[(M+i)*L:], w.tokenTable[p.B*L:(p.B+1)*L])
+			copy(toks[(metaPairs+i)*L:], w.tokenTable[p.B*L:(p.B+1)*L])
 			labels[i] = boolFloat(p.Label)
 		}
-		weights := make([]float32, G*M)
-		threshold := make([]float32, G)
-		for g, r := range b.judgeRun {
-			k := b.specs[r].Condition.Knobs
-			if k.MetaOn() {
-				for i := range w.MetaHoldoutSize(k.MetaHoldoutFraction) {
-					weights[g*M+i] = 1
-				}
-			}
-			threshold[g] = float32(k.MetaAccuracyThreshold)
+		b.metaTokens = []*tensors.Tensor{
+			tensors.FromFlatDataAndDimensions(toks, 2*metaPairs, L),
+			tensors.FromFlatDataAndDimensions(labels, metaPairs),
 		}
-		b.metaStatic = []*tensors.Tensor{
-			tensors.FromFlatDataAndDimensions(toks, 2*M, L),
-			tensors.FromFlatDataAndDimensions(labels, M),
-			tensors.FromFlatDataAndDimensions(weights, G, M),
-		}
-		b.metaThreshold = tensors.FromFlatDataAndDimensions(threshold, G)
 	}
+}
+
+// stackIndices makes a gather index tensor [n,1] of stack positions.
+func stackIndices(idx []int) *tensors.Tensor {
+	flat := make([]int32, len(idx))
+	for i, v := range idx {
+		flat[i] = int32(v)
+	}
+	return tensors.FromFlatDataAndDimensions(flat, len(idx), 1)
 }
 
 func boolFloat(v bool) float32 {
@@ -250,10 +237,6 @@ func boolFloat(v bool) float32 {
 // run performs every iteration of the batch, recording iteration 0 first.
 func (b *batch) run(ctx context.Context, progress func(Progress)) error {
 	cfg := b.lab.Config
-	e, err := b.lab.exec(b.shape, b.shape.build)
-	if err != nil {
-		return err
-	}
 	if err := b.record(0); err != nil {
 		return err
 	}
@@ -264,7 +247,7 @@ func (b *batch) run(ctx context.Context, progress func(Progress)) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := b.step(e, t, s); err != nil {
+			if err := b.step(t, s); err != nil {
 				return err
 			}
 			done += len(b.specs)
@@ -283,10 +266,10 @@ func (b *batch) run(ctx context.Context, progress func(Progress)) error {
 }
 
 // step builds one inner step's inputs from the runs' own random streams and
-// masks, executes the step graph and checks the losses.
-func (b *batch) step(e *graph.Exec, t, s int) error {
+// the judges due for updates, executes the step graph and checks the losses.
+func (b *batch) step(t, s int) error {
 	sh := b.shape
-	R, G, B, L := sh.Runs, sh.Judges, sh.Batch, sh.Length
+	R, B, L := sh.Runs, sh.Batch, sh.Length
 	w := b.lab.World
 	uP := make([]float32, R*B*L)
 	uJ := make([]float32, R*2*B*L)
@@ -294,51 +277,69 @@ func (b *batch) step(e *graph.Exec, t, s int) error {
 		fillUniform(b.policyRNG[r], uP[r*B*L:(r+1)*B*L])
 		fillUniform(b.judgeRNG[r], uJ[r*2*B*L:(r+1)*2*B*L])
 	}
-	selfMask := make([]bool, G)
-	for g, r := range b.judgeRun {
-		k := b.specs[r].Condition.Knobs
-		selfMask[g] = !k.Frozen && s%k.JudgeUpdateEvery == 0
-	}
 	args := append(b.policy.all(), b.judges.all()...)
 	args = append(args,
 		tensors.FromFlatDataAndDimensions(uP, R, B, L),
 		tensors.FromFlatDataAndDimensions(uJ, R, 2*B, L))
 	args = append(args, b.static...)
-	args = append(args, tensors.FromFlatDataAndDimensions(selfMask, G))
-	if NA := sh.AnchorPairs; NA > 0 {
-		toks := make([]int32, G*2*NA*L)
-		labels := make([]float32, G*NA)
-		weights := make([]float32, G*NA)
-		mask := make([]bool, G)
-		for g, na := range b.anchorPairs {
-			if na == 0 || !selfMask[g] {
-				continue
-			}
-			mask[g] = true
-			rng := b.anchorRNG[g]
-			for i := range na {
-				a, c := rng.IntN(w.Size), rng.IntN(w.Size)
-				copy(toks[(g*2*NA+i)*L:], w.tokenTable[a*L:(a+1)*L])
-				copy(toks[(g*2*NA+NA+i)*L:], w.tokenTable[c*L:(c+1)*L])
-				labels[g*NA+i] = boolFloat(w.Quality[a] > w.Quality[c])
-				weights[g*NA+i] = 1
+
+	// The judges due for each kind of update at this step.
+	var selfJudges, selfRuns, anchorJudges, metaJudges []int
+	for g, r := range b.judgeRun {
+		k := b.specs[r].Condition.Knobs
+		if !k.Frozen && s%k.JudgeUpdateEvery == 0 {
+			selfJudges, selfRuns = append(selfJudges, g), append(selfRuns, r)
+			if b.anchorPairs[g] > 0 {
+				anchorJudges = append(anchorJudges, g)
+				sh.AnchorPairs = max(sh.AnchorPairs, b.anchorPairs[g])
 			}
 		}
-		args = append(args,
-			tensors.FromFlatDataAndDimensions(toks, G, 2*NA, L),
-			tensors.FromFlatDataAndDimensions(labels, G, NA),
-			tensors.FromFlatDataAndDimensions(weights, G, NA),
-			tensors.FromFlatDataAndDimensions(mask, G))
+		if k.MetaOn() && s%k.MetaUpdateEvery == 0 {
+			metaJudges = append(metaJudges, g)
+		}
 	}
-	var metaMask []bool
-	if sh.MetaPairs > 0 {
-		metaMask = make([]bool, G)
-		for g, r := range b.judgeRun {
-			k := b.specs[r].Condition.Knobs
-			metaMask[g] = k.MetaOn() && s%k.MetaUpdateEvery == 0
+	sh.SelfJudges, sh.AnchorJudges, sh.MetaJudges = len(selfJudges), len(anchorJudges), len(metaJudges)
+	if len(selfJudges) > 0 {
+		args = append(args, stackIndices(selfJudges), stackIndices(selfRuns))
+	}
+	if GA, NA := len(anchorJudges), sh.AnchorPairs; GA > 0 {
+		toks := make([]int32, GA*2*NA*L)
+		labels := make([]float32, GA*NA)
+		weights := make([]float32, GA*NA)
+		for i, g := range anchorJudges {
+			rng := b.anchorRNG[g]
+			for p := range b.anchorPairs[g] {
+				a, c := rng.IntN(w.Size), rng.IntN(w.Size)
+				copy(toks[(i*2*NA+p)*L:], w.tokenTable[a*L:(a+1)*L])
+				copy(toks[(i*2*NA+NA+p)*L:], w.tokenTable[c*L:(c+1)*L])
+				labels[i*NA+p] = boolFloat(w.Quality[a] > w.Quality[c])
+				weights[i*NA+p] = 1
+			}
 		}
-		args = append(args, b.metaStatic...)
-		args = append(args, tensors.FromFlatDataAndDimensions(metaMask, G), b.metaThreshold)
+		args = append(args, stackIndices(anchorJudges),
+			tensors.FromFlatDataAndDimensions(toks, GA, 2*NA, L),
+			tensors.FromFlatDataAndDimensions(labels, GA, NA),
+			tensors.FromFlatDataAndDimensions(weights, GA, NA))
+	}
+	if GM := len(metaJudges); GM > 0 {
+		M := len(b.metaPairs)
+		sh.MetaPairs = M
+		weights := make([]float32, GM*M)
+		threshold := make([]float32, GM)
+		for i, g := range metaJudges {
+			k := b.specs[b.judgeRun[g]].Condition.Knobs
+			for p := range w.MetaHoldoutSize(k.MetaHoldoutFraction) {
+				weights[i*M+p] = 1
+			}
+			threshold[i] = float32(k.MetaAccuracyThreshold)
+		}
+		args = append(args, stackIndices(metaJudges))
+		args = append(args, b.metaTokens...)
+		args = append(args, tensors.FromFlatDataAndDimensions(weights, GM, M), tensors.FromFlatDataAndDimensions(threshold, GM))
+	}
+	e, err := b.lab.exec(sh, sh.build)
+	if err != nil {
+		return err
 	}
 	out, err := e.Call(args)
 	if err != nil {
@@ -365,19 +366,20 @@ func (b *batch) step(e *graph.Exec, t, s int) error {
 			b.fail(r, fmt.Errorf("%s: judge %d loss %v at iteration %d step %d", b.specs[r], b.judgeIndex[g], judgeLoss[g], t, s))
 		}
 	}
-	if metaMask != nil {
+	if len(metaJudges) > 0 {
 		acc := tensors.MustCopyFlatData[float32](extra[outMetaAccuracy])
 		fired := tensors.MustCopyFlatData[float32](extra[outMetaFired])
 		sum := make([]float64, R)
-		for g, r := range b.judgeRun {
-			if metaMask[g] {
-				sum[r] += float64(acc[g])
-				b.results[r].MetaSteps += int(fired[g])
-			}
+		due := make([]bool, R)
+		for _, g := range metaJudges {
+			r := b.judgeRun[g]
+			sum[r] += float64(acc[g])
+			due[r] = true
+			b.results[r].MetaSteps += int(fired[g])
 		}
 		for r, spec := range b.specs {
-			if k := spec.Condition.Knobs; k.MetaOn() && s%k.MetaUpdateEvery == 0 {
-				b.lastMeta[r] = sum[r] / float64(k.NJudges)
+			if due[r] {
+				b.lastMeta[r] = sum[r] / float64(spec.Condition.Knobs.NJudges)
 			}
 		}
 	}

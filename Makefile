@@ -1,0 +1,97 @@
+# coevolab — Makefile. `make help` lists the targets; environment.md explains
+# every variable. Variables can be set on the command line: make run SEEDS=0-9
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+GO        ?= go
+BIN       ?= bin/coevo
+CONDITION ?= baseline
+SEEDS     ?= 0-4
+RUN_FLAGS ?=
+RUNS      ?= results/runs
+SWEEP_FLAGS ?=
+FIGURES   ?= results/figures
+NB_TIMEOUT ?= 1800
+BENCH     ?= .
+BENCHTIME ?= 10x
+TEST_FLAGS ?=
+SETUP_FLAGS ?=
+IMAGE     ?= coevolab
+DOCKER_BUILD_FLAGS ?=
+
+# The pinned tools (gonb, goimports, gopls) live in the tools bin folder that
+# scripts/setup.sh fills: $COEVO_TOOLS_BIN, else $(go env GOBIN), else
+# $(go env GOPATH)/bin. Put it on PATH for every recipe.
+TOOLS_BIN := $(or $(COEVO_TOOLS_BIN),$(shell $(GO) env GOBIN 2>/dev/null),$(firstword $(subst :, ,$(shell $(GO) env GOPATH 2>/dev/null)))/bin)
+export PATH := $(TOOLS_BIN):$(PATH)
+# The lab never downloads an XLA plugin at run time (go-xla only checks that
+# this variable exists); `make xla` installs one on purpose.
+export GOMLX_NO_AUTO_INSTALL ?= 1
+export NB_TIMEOUT
+
+.PHONY: help setup build run test test-long bench results notebooks notebooks-check \
+        kernel-check appendix xla docker fmt vet clean
+
+help: ## list the targets
+	@echo "coevolab — first commands: 'make run' (set up + run the main job) and 'make test'."
+	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Variables (make VAR=value): CONDITION=$(CONDITION) SEEDS=$(SEEDS) RUNS=$(RUNS) BENCHTIME=$(BENCHTIME) NB_TIMEOUT=$(NB_TIMEOUT); see environment.md"
+
+setup: ## install/check everything (Jupyter, GoNB kernel, pinned Go tools, Go modules)
+	@bash scripts/setup.sh $(SETUP_FLAGS)
+
+build: ## build the CLI into bin/coevo
+	$(GO) build -o $(BIN) ./coevo/cmd/coevo
+
+# The main job. Setup is quick when nothing is missing; Jupyter is optional
+# for it (a machine without apt/root still runs the job, with a warning).
+run: ## set up if needed, then run the main job (CONDITION, SEEDS)
+	@bash scripts/setup.sh --jupyter-optional $(SETUP_FLAGS)
+	$(GO) build -o $(BIN) ./coevo/cmd/coevo
+	$(BIN) run --condition $(CONDITION) --seeds $(SEEDS) $(RUN_FLAGS)
+
+test: vet ## go vet + go test (short; long tests are skipped)
+	$(GO) test $(TEST_FLAGS) ./...
+
+# Long tests are skipped unless COEVO_LONG=1 (or the test flag -long).
+test-long: ## all tests, including the long ones (COEVO_LONG=1)
+	COEVO_LONG=1 $(GO) test -timeout 60m $(TEST_FLAGS) ./...
+
+bench: ## benchmarks of the library (BENCH regexp, BENCHTIME)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) ./coevo/...
+
+results: build ## full sweep into RUNS, then results/summary.{md,csv} and results/figures
+	@mkdir -p results
+	$(BIN) sweep --out $(RUNS) $(SWEEP_FLAGS)
+	$(BIN) summary --runs $(RUNS) --format md > results/summary.md.tmp && mv results/summary.md.tmp results/summary.md
+	$(BIN) summary --runs $(RUNS) --format csv > results/summary.csv.tmp && mv results/summary.csv.tmp results/summary.csv
+	$(BIN) figures --runs $(RUNS) --out $(FIGURES)
+
+notebooks: ## execute every notebooks/*.ipynb in place and stamp it (then commit them)
+	@bash scripts/notebooks.sh run
+
+notebooks-check: ## execute the notebooks into a temp folder; fail on errors, missing figures, staleness
+	@bash scripts/notebooks.sh check
+
+kernel-check: ## run a throw-away two-cell Go notebook through the GoNB kernel
+	@bash scripts/notebooks.sh smoke
+
+appendix: ## export the notebooks to results/appendix/ (HTML, Markdown, one PDF if chromium exists)
+	@bash scripts/notebooks.sh appendix
+
+xla: ## install the XLA CPU PJRT plugin (needs internet; optional)
+	@bash scripts/install-xla.sh
+
+docker: ## build the docker image (IMAGE=coevolab)
+	@command -v docker >/dev/null 2>&1 || { echo "docker: the docker command is not installed"; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "docker: no docker engine is reachable here (docker info failed): build the image on a machine with a running Docker engine"; exit 1; }
+	docker build -f docker/Dockerfile -t $(IMAGE) $(DOCKER_BUILD_FLAGS) .
+
+fmt: ## gofmt the Go sources
+	$(GO) fmt ./...
+
+vet: ## go vet
+	$(GO) vet ./...
+
+clean: ## remove build outputs (bin/, results/appendix/); keeps results/runs
+	rm -rf bin results/appendix
