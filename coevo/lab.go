@@ -2,6 +2,7 @@ package coevo
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"sync"
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
@@ -160,4 +161,52 @@ func meanRows(rs [][]float64) []float64 {
 		out[i] /= float64(len(rs))
 	}
 	return out
+}
+
+// sampleShape fixes a graph that draws sequences from a stack of policies.
+type sampleShape struct{ PolicyArrays int }
+
+func (sh sampleShape) build(_ *Graph, nodes []*Node) []*Node {
+	p := newPolicyNodes(nodes[:sh.PolicyArrays])
+	u := nodes[sh.PolicyArrays]
+	tokens, logProb := p.sample(u)
+	return []*Node{tokens, logProb, p.greedy(u.Shape().Dim(2))}
+}
+
+// Sample draws n sequences from policy by ancestral sampling, with
+// randomness from seed: their indices and log-probabilities, and the
+// policy's greedy decode.
+func (lab *Lab) Sample(policy Params, n int, seed uint64) (indices []int, logProb []float64, greedy int, err error) {
+	if n <= 0 {
+		return nil, nil, 0, &FieldError{"n", n, "must be a positive integer"}
+	}
+	L := lab.Config.World.Length
+	u := make([]float32, n*L)
+	fillUniform(rand.New(rand.NewPCG(seed, streamPolicySamples)), u)
+	sh := sampleShape{PolicyArrays: len(policy.Layout)}
+	e, err := lab.exec(sh, sh.build)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	args := append(stackParams(policy.Layout, []Params{policy}), tensors.FromFlatDataAndDimensions(u, 1, n, L))
+	out, err := e.Call(args)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("sample: %w", err)
+	}
+	toks := tensors.MustCopyFlatData[int32](out[0])
+	lp := tensors.MustCopyFlatData[float32](out[1])
+	indices, logProb = make([]int, n), make([]float64, n)
+	for i := range n {
+		indices[i] = tokensIndex(toks[i*L:(i+1)*L], lab.Config.World.Vocab)
+		logProb[i] = float64(lp[i])
+	}
+	return indices, logProb, tokensIndex(tensors.MustCopyFlatData[int32](out[2]), lab.Config.World.Vocab), nil
+}
+
+func tokensIndex(tokens []int32, vocab int) int {
+	x := 0
+	for _, t := range tokens {
+		x = x*vocab + int(t)
+	}
+	return x
 }

@@ -154,3 +154,20 @@ func upperTriangular(g *Graph, K int) *Node {
 	}
 	return Const(g, tensors.FromFlatDataAndDimensions(flat, K, K))
 }
+
+// greedy decodes [S] sequences by taking the most probable token at each
+// position (the first on ties): tokens [S,1,L] int32.
+func (p *policyNodes) greedy(length int) *Node {
+	S := p.Emb.Shape().Dim(0)
+	g := p.Emb.Graph()
+	H := p.Cell.Wh.Shape().Dim(1)
+	h := Zeros(g, shapeF32(S, 1, H))
+	prev := BroadcastToDims(Scalar(g, dtypes.Int32, p.vocab()), S, 1)
+	steps := make([]*Node, length)
+	for t := range length {
+		h = p.Cell.step(project(p.inputTab, prev), h)
+		prev = ArgMax(p.logSoftmax(h), -1, dtypes.Int32)
+		steps[t] = ExpandAxes(prev, -1)
+	}
+	return Concatenate(steps, -1)
+}

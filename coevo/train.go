@@ -169,7 +169,7 @@ func (lab *Lab) newBatch(ctx context.Context, specs []RunSpec, progress func(Pro
 			b.anchorRNG = append(b.anchorRNG, newStream(s.Seed, streamAnchors, j))
 			na := 0
 			if f := s.Condition.Knobs.AnchorFraction; f > 0 {
-				na = max(1, int(math.Floor(float64(cfg.Train.Batch)*f)))
+				na = anchorPairCount(cfg.Train.Batch, f)
 			}
 			b.anchorPairs = append(b.anchorPairs, na)
 		}
@@ -225,6 +225,11 @@ func stackIndices(idx []int) *tensors.Tensor {
 		flat[i] = int32(v)
 	}
 	return tensors.FromFlatDataAndDimensions(flat, len(idx), 1)
+}
+
+// anchorPairCount is n_a = max(1, ⌊B·f⌋), the anchor pairs per anchor step.
+func anchorPairCount(batch int, fraction float64) int {
+	return max(1, int(math.Floor(float64(batch)*fraction)))
 }
 
 func boolFloat(v bool) float32 {

@@ -1,0 +1,285 @@
+package coevo
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestPretrainingReachesTarget(t *testing.T) {
+	lab := testLab(t)
+	judges, err := lab.PretrainedJudges(context.Background(), 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range judges {
+		if j.Alignment < 0.7 {
+			t.Errorf("judge %d of seed 0 stopped at alignment %.3f", j.Index, j.Alignment)
+		}
+		if j.Steps%50 != 0 || len(j.History) != j.Steps/50 {
+			t.Errorf("judge %d: %d steps with %d checks; checks come every 50 steps", j.Index, j.Steps, len(j.History))
+		}
+		for _, h := range j.History[:len(j.History)-1] {
+			if h.Alignment >= 0.7 {
+				t.Errorf("judge %d went on after reaching %.3f at step %d", j.Index, h.Alignment, h.Step)
+			}
+		}
+		// Scoring the pretrained weights again gives the recorded alignment.
+		d, _, err := lab.Evaluate(NewPolicy(lab.Config, 0), []Params{j.Params})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(d.JudgeAlignment-j.Alignment) > 1e-12 {
+			t.Errorf("judge %d: alignment %.6f recorded, %.6f recomputed", j.Index, j.Alignment, d.JudgeAlignment)
+		}
+	}
+	if judges[0].Params.Equal(judges[1].Params) {
+		t.Error("two judges of one seed are identical: they should be initialised independently")
+	}
+}
+
+func TestPretrainingFailsBelowTarget(t *testing.T) {
+	base := testLab(t)
+	cfg := base.Config
+	cfg.Pretrain.MaxSteps, cfg.Pretrain.TargetAlignment = 100, 0.99
+	lab, err := NewLab(cfg, base.Backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = lab.PretrainedJudges(context.Background(), 0, 1)
+	if err == nil || !strings.Contains(err.Error(), "alignment") || !strings.Contains(err.Error(), "after 100 steps") {
+		t.Fatalf("pretraining to 0.99 in 100 steps: error %v, want one naming the alignment reached", err)
+	}
+}
+
+func TestRecordsCoverEveryIteration(t *testing.T) {
+	lab := shortLab(t, 2, 5)
+	res := runOne(t, lab, RunSpec{mustCondition(t, "meta_1"), 0})[0]
+	if len(res.Records) != 3 {
+		t.Fatalf("%d records, want iterations 0, 1, 2", len(res.Records))
+	}
+	for i, r := range res.Records {
+		if r.Iteration != i || r.Condition != "meta_1" || r.Seed != 0 {
+			t.Errorf("record %d: %+v", i, r)
+		}
+		if r.PolicyEntropy <= 0 || r.PolicyEntropy > math.Log(4096)+1e-9 || r.ModeProbability <= 0 || r.Mode == "" {
+			t.Errorf("record %d out of range: %+v", i, r)
+		}
+		if (r.MetaJudgeAccuracy == nil) != (i == 0) {
+			t.Errorf("record %d: meta accuracy %v; want it from iteration 1 on", i, r.MetaJudgeAccuracy)
+		}
+	}
+	// Iteration 0 is the untrained policy against the pretrained judge.
+	judges, _ := lab.PretrainedJudges(context.Background(), 0, 1)
+	d, _, err := lab.Evaluate(NewPolicy(lab.Config, 0), []Params{judges[0].Params})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Records[0]; r.PolicyQuality != d.PolicyQuality || r.JudgeAlignment != d.JudgeAlignment {
+		t.Errorf("iteration 0 %+v, evaluation of the starting state %+v", r, d)
+	}
+}
+
+func TestFrozenJudgeNeverChanges(t *testing.T) {
+	lab := shortLab(t, 2, 5)
+	res := runOne(t, lab, RunSpec{mustCondition(t, "frozen"), 0})[0]
+	judges, _ := lab.PretrainedJudges(context.Background(), 0, 1)
+	if !res.FinalJudges[0].Equal(judges[0].Params) || res.JudgeUpdates[0] != 0 {
+		t.Errorf("frozen judge moved (%d updates)", res.JudgeUpdates[0])
+	}
+	if res.FinalPolicy.Equal(NewPolicy(lab.Config, 0)) {
+		t.Error("the policy did not train")
+	}
+	for _, r := range res.Records {
+		if r.JudgeAlignment != res.Records[0].JudgeAlignment {
+			t.Errorf("frozen judge's alignment changed: %v → %v", res.Records[0].JudgeAlignment, r.JudgeAlignment)
+		}
+	}
+}
+
+func TestJudgeUpdateEveryCountsUpdates(t *testing.T) {
+	lab := shortLab(t, 2, 10)
+	res := runOne(t, lab,
+		RunSpec{mustCondition(t, "baseline"), 0},
+		RunSpec{mustCondition(t, "asymmetric_2"), 0},
+		RunSpec{mustCondition(t, "asymmetric_5"), 1},
+		RunSpec{mustCondition(t, "asymmetric_7"), 1})
+	for i, want := range []int{20, 10, 4, 2} {
+		if got := res[i].JudgeUpdates[0]; got != want {
+			t.Errorf("%s: %d self-labelled updates over 2×10 steps, want %d", res[i].Spec, got, want)
+		}
+	}
+}
+
+func TestResetRestoresPretrainedJudge(t *testing.T) {
+	lab := shortLab(t, 2, 5)
+	judges, _ := lab.PretrainedJudges(context.Background(), 1, 3)
+	c := mustCondition(t, "reinit_1")
+	c.Knobs.NJudges = 3
+	res := runOne(t, lab, RunSpec{c, 1}, RunSpec{mustCondition(t, "reinit_2"), 1}, RunSpec{mustCondition(t, "reinit_3"), 1})
+	for j := range 3 {
+		if !res[0].FinalJudges[j].Equal(judges[j].Params) || res[0].JudgeUpdates[j] != 0 {
+			t.Errorf("reset every iteration: judge %d is not its pretrained self after the last iteration", j)
+		}
+	}
+	if !res[1].FinalJudges[0].Equal(judges[0].Params) {
+		t.Error("reinit_2: judge not reset after iteration 2")
+	}
+	if res[2].FinalJudges[0].Equal(judges[0].Params) || res[2].JudgeUpdates[0] != 10 {
+		t.Errorf("reinit_3 over 2 iterations: judge reset too early (%d updates)", res[2].JudgeUpdates[0])
+	}
+	// The reset happens before the iteration's diagnostics.
+	if res[1].Records[2].JudgeAlignment != res[1].Records[0].JudgeAlignment {
+		t.Errorf("reinit_2: alignment after the reset %v, pretrained %v", res[1].Records[2].JudgeAlignment, res[1].Records[0].JudgeAlignment)
+	}
+}
+
+func TestAnchorsAddSteps(t *testing.T) {
+	lab := shortLab(t, 1, 6)
+	if got := anchorPairCount(64, 0.05); got != 3 {
+		t.Errorf("n_a(64, 0.05) = %d, want 3", got)
+	}
+	if got := anchorPairCount(64, 0.001); got != 1 {
+		t.Errorf("n_a(64, 0.001) = %d, want at least 1", got)
+	}
+	asymAnchor := mustCondition(t, "anchor_0.1")
+	asymAnchor.Name, asymAnchor.Knobs.JudgeUpdateEvery = "anchor_0.1_every_3", 3
+	res := runOne(t, lab, RunSpec{mustCondition(t, "anchor_0.1"), 0}, RunSpec{asymAnchor, 0}, RunSpec{mustCondition(t, "baseline"), 0})
+	if got := res[0].JudgeUpdates[0]; got != 12 {
+		t.Errorf("anchor_0.1: %d judge steps over 6 inner steps, want 6 self-labelled + 6 anchor", got)
+	}
+	if got := res[1].JudgeUpdates[0]; got != 4 {
+		t.Errorf("anchors with judge_update_every=3: %d judge steps, want 2 + 2", got)
+	}
+	if res[0].FinalJudges[0].Equal(res[2].FinalJudges[0]) {
+		t.Error("anchor steps left the judge where the baseline's is")
+	}
+}
+
+func TestMetaJudgeFiresOnlyBelowThreshold(t *testing.T) {
+	lab := shortLab(t, 1, 10)
+	never, always := mustCondition(t, "meta_1"), mustCondition(t, "meta_5")
+	never.Name, never.Knobs.MetaAccuracyThreshold = "meta_never", 0
+	always.Name, always.Knobs.MetaAccuracyThreshold = "meta_always", 1
+	res := runOne(t, lab, RunSpec{never, 0}, RunSpec{always, 0}, RunSpec{mustCondition(t, "baseline"), 0})
+	if res[0].MetaSteps != 0 || res[0].JudgeUpdates[0] != 10 {
+		t.Errorf("threshold 0: %d meta steps, %d judge updates; want 0 and 10", res[0].MetaSteps, res[0].JudgeUpdates[0])
+	}
+	if !res[0].FinalJudges[0].Equal(res[2].FinalJudges[0]) {
+		t.Error("a meta-judge that never fires changed the judge")
+	}
+	if res[1].MetaSteps != 2 || res[1].JudgeUpdates[0] != 12 {
+		t.Errorf("threshold 1, every 5 steps: %d meta steps, %d judge updates; want 2 and 12", res[1].MetaSteps, res[1].JudgeUpdates[0])
+	}
+	acc := *res[1].Records[1].MetaJudgeAccuracy
+	if acc <= 0.5 || acc >= 1 {
+		t.Errorf("held-out accuracy %v of a judge aligned at 0.7", acc)
+	}
+}
+
+func TestEnsembleAveragesJudges(t *testing.T) {
+	lab := shortLab(t, 1, 3)
+	res := runOne(t, lab, RunSpec{mustCondition(t, "ensemble_3"), 2})[0]
+	judges, _ := lab.PretrainedJudges(context.Background(), 2, 3)
+	params := []Params{judges[0].Params, judges[1].Params, judges[2].Params}
+	d, _, err := lab.Evaluate(NewPolicy(lab.Config, 2), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(res.Records[0].JudgeAlignment-d.JudgeAlignment) > 1e-12 {
+		t.Errorf("ensemble alignment %v, Spearman of the 3 judges' mean %v", res.Records[0].JudgeAlignment, d.JudgeAlignment)
+	}
+	if len(res.FinalJudges) != 3 || res.JudgeUpdates[2] != 3 {
+		t.Errorf("ensemble_3: %d judges, updates %v", len(res.FinalJudges), res.JudgeUpdates)
+	}
+}
+
+func TestDeterminism(t *testing.T) {
+	lab := shortLab(t, 2, 5)
+	spec := RunSpec{mustCondition(t, "anchor_0.05"), 3}
+	a, b := runOne(t, lab, spec)[0], runOne(t, shortLab(t, 2, 5), spec)[0]
+	for i := range a.Records {
+		if !recordsEqual(a.Records[i], b.Records[i], 0) {
+			t.Errorf("iteration %d differs between two identical runs:\n%+v\n%+v", i, a.Records[i], b.Records[i])
+		}
+	}
+}
+
+// TestBatchedMatchesSingle runs several conditions stacked in one batch and
+// each alone: a run's numbers must not depend on its batch.
+func TestBatchedMatchesSingle(t *testing.T) {
+	lab := shortLab(t, 2, 10)
+	specs := []RunSpec{
+		{mustCondition(t, "baseline"), 0},
+		{mustCondition(t, "anchor_0.1"), 1},
+		{mustCondition(t, "ensemble_3"), 0},
+		{mustCondition(t, "asym_meta_1"), 1},
+		{mustCondition(t, "reinit_1"), 0},
+		{mustCondition(t, "frozen"), 2},
+	}
+	batched := runOne(t, lab, specs...)
+	for i, s := range specs {
+		alone := runOne(t, lab, s)[0]
+		for k := range alone.Records {
+			if !recordsEqual(alone.Records[k], batched[i].Records[k], 1e-4) {
+				t.Errorf("%s iteration %d:\nalone   %+v\nbatched %+v", s, k, alone.Records[k], batched[i].Records[k])
+			}
+		}
+	}
+}
+
+func recordsEqual(a, b Record, tol float64) bool {
+	close := func(x, y float64) bool { return math.Abs(x-y) <= tol*(1+math.Abs(x)) }
+	metaEqual := (a.MetaJudgeAccuracy == nil) == (b.MetaJudgeAccuracy == nil) &&
+		(a.MetaJudgeAccuracy == nil || close(*a.MetaJudgeAccuracy, *b.MetaJudgeAccuracy))
+	return a.Iteration == b.Iteration && a.Condition == b.Condition && a.Seed == b.Seed && a.Mode == b.Mode &&
+		close(a.PolicyQuality, b.PolicyQuality) && close(a.JudgeAlignment, b.JudgeAlignment) &&
+		close(a.PolicyEntropy, b.PolicyEntropy) && close(a.JudgePerceivedQuality, b.JudgePerceivedQuality) &&
+		close(a.ModeProbability, b.ModeProbability) && metaEqual
+}
+
+func TestRunRefusesBadInput(t *testing.T) {
+	lab := shortLab(t, 1, 1)
+	bad := mustCondition(t, "baseline")
+	bad.Knobs.NJudges = 0
+	_, err := lab.Run(context.Background(), []RunSpec{{bad, 0}}, RunOptions{})
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != "n_judges" {
+		t.Errorf("n_judges = 0: error %v", err)
+	}
+	_, err = lab.Run(context.Background(), []RunSpec{{mustCondition(t, "baseline"), -1}}, RunOptions{})
+	if !errors.As(err, &fe) || fe.Field != "seed" {
+		t.Errorf("seed −1: error %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := lab.Run(ctx, []RunSpec{{mustCondition(t, "baseline"), 0}}, RunOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled run: error %v", err)
+	}
+}
+
+func TestNonFiniteStopsTheRun(t *testing.T) {
+	base := testLab(t)
+	cfg := base.Config
+	cfg.Train.Iterations, cfg.Train.Steps = 2, 3
+	cfg.Train.LearningRate = 1 // with β = 1e30 the policy loss overflows
+	cfg.Train.EntropyCoef = 1e38
+	lab, err := NewLab(cfg, base.Backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range base.judges {
+		lab.judges[k] = v
+	}
+	res, err := lab.Run(context.Background(), []RunSpec{{mustCondition(t, "baseline"), 0}}, RunOptions{})
+	if err == nil || res[0].Err == nil {
+		t.Fatal("a run with an overflowing loss finished without error")
+	}
+	for _, want := range []string{"baseline seed 0", "iteration 1", "step"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+}
