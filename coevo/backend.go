@@ -66,7 +66,16 @@ func SelectBackend() (BackendChoice, error) {
 }
 
 // newBackend wraps compute.NewWithConfig, which panics on unknown names.
+// The Go backend of compute v0.1.2 prints its parallelism setting on
+// standard output, where it would mix with a program's own output (tables,
+// Example outputs), so standard output is pointed at the null device while
+// the backend is made.
 func newBackend(cfg string) (b compute.Backend, err error) {
+	if devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		stdout := os.Stdout
+		os.Stdout = devNull
+		defer func() { os.Stdout = stdout; devNull.Close() }()
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v (backends available: %s)", r, strings.Join(compute.List(), ", "))

@@ -143,7 +143,7 @@ var conditionFamilies = []struct {
 func parsePositive(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a positive integer", s)
+		return 0, fmt.Errorf("must be a positive integer, got %q", s)
 	}
 	return n, nil
 }
@@ -151,7 +151,7 @@ func parsePositive(s string) (int, error) {
 func parseFraction(s string) (float64, error) {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || f <= 0 || f > 1 {
-		return 0, fmt.Errorf("%q is not a fraction in (0, 1]", s)
+		return 0, fmt.Errorf("must be a fraction in (0, 1], got %q", s)
 	}
 	return f, nil
 }
@@ -172,7 +172,7 @@ func ConditionByName(name string) (Condition, error) {
 	for _, fam := range conditionFamilies {
 		if suffix, ok := strings.CutPrefix(name, fam.prefix); ok {
 			if err := fam.set(&k, suffix); err != nil {
-				return Condition{}, &FieldError{"condition", name, fmt.Sprintf("%v after %q", err, fam.prefix)}
+				return Condition{}, &FieldError{"condition", name, fmt.Sprintf("the setting after %q %v", fam.prefix, err)}
 			}
 			return Condition{name, k}, nil
 		}

@@ -2,8 +2,8 @@ package coevo
 
 import (
 	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/gomlx/core/tensors"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // The policy is an autoregressive GRU over tokens. At position t its input
@@ -71,7 +71,7 @@ func (p *policyNodes) sample(u *Node) (tokens, logProb *Node) {
 		h = p.Cell.step(project(p.inputTab, prev), h)
 		logp := p.logSoftmax(h)
 		cdf := Einsum("snk,kj->snj", StopGradient(Exp(logp)), upper) // cumulative sums by a K×K product, cheaper than CumSum here
-		ut := SliceAxis(u, 2, AxisElem(t)) // [S,N,1]
+		ut := SliceAxis(u, 2, AxisElem(t))                           // [S,N,1]
 		// The token is the number of CDF entries below u, capped at K−1
 		// against rounding in the last entry.
 		tok := ReduceSum(ConvertDType(GreaterThan(ut, cdf), dtypes.Int32), -1)
