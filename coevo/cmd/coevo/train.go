@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -215,11 +216,9 @@ func (j trainJob) train(ctx context.Context, e *env, todo []coevo.RunSpec) error
 	res, err := coevo.Sweep(ctx, lab, j.specs, opts)
 	bar.Finish()
 	if err != nil {
-		if ctx.Err() != nil {
-			cause := context.Cause(ctx)
-			return fmt.Errorf("interrupted (%v): %d run(s) finished in this session are in %s; "+
-				"run the same command again to resume (finished runs are kept): %w",
-				cause, len(res.Written), out, err)
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			return interrupted{err: err, msg: fmt.Sprintf("interrupted (%v) after %d of %d run(s); the finished runs are in %s: "+
+				"run the same command again to resume after them", context.Cause(ctx), len(res.Written), len(todo), out)}
 		}
 		if len(res.Written) > 0 {
 			return fmt.Errorf("%w (%d run(s) finished and written to %s)", err, len(res.Written), out)
@@ -234,6 +233,16 @@ func (j trainJob) train(ctx context.Context, e *env, todo []coevo.RunSpec) error
 	}
 	return nil
 }
+
+// interrupted is the error of a cancelled job: its message says how to
+// resume, and it wraps the cancellation.
+type interrupted struct {
+	err error
+	msg string
+}
+
+func (e interrupted) Error() string { return e.msg }
+func (e interrupted) Unwrap() error { return e.err }
 
 // batchEnd is the number of runs ended when batch i (0-based) ends.
 func batchEnd(batches [][]coevo.RunSpec, i int) int {
@@ -320,6 +329,11 @@ func writeRunTable(w io.Writer, sums []report.ConditionSummary) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("summary table: %w", err)
+	}
+	if slices.ContainsFunc(sums, func(s report.ConditionSummary) bool { return s.Boundary }) {
+		if _, err := fmt.Fprintln(w, "† boundary condition (frozen: lower bound, anchor_0.1: upper bound), not a practical method"); err != nil {
+			return fmt.Errorf("summary table: %w", err)
+		}
 	}
 	return nil
 }
