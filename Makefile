@@ -9,11 +9,12 @@ CONDITION ?= baseline
 SEEDS     ?= 0-4
 RUN_FLAGS ?=
 RUNS      ?= results/runs
-SWEEP_FLAGS ?=
+SWEEP_FLAGS ?= --max-batch 85
 FIGURES   ?= results/figures
 NB_TIMEOUT ?= 1800
 BENCH     ?= .
 BENCHTIME ?= 10x
+REPEAT    ?= 3
 TEST_FLAGS ?=
 SETUP_FLAGS ?=
 IMAGE     ?= coevolab
@@ -29,7 +30,7 @@ export PATH := $(TOOLS_BIN):$(PATH)
 export GOMLX_NO_AUTO_INSTALL ?= 1
 export NB_TIMEOUT
 
-.PHONY: help setup build run test test-long bench results notebooks notebooks-check \
+.PHONY: help setup build run test test-long bench bench-run results notebooks notebooks-check \
         kernel-check appendix xla docker fmt vet clean
 
 help: ## list the targets
@@ -60,12 +61,19 @@ test-long: ## all tests, including the long ones (COEVO_LONG=1)
 bench: ## benchmarks of the library (BENCH regexp, BENCHTIME)
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) ./coevo/...
 
+bench-run: build ## time the main job end to end, into a fresh folder (REPEAT times)
+	@for i in $$(seq $(REPEAT)); do d=$$(mktemp -d); \
+	  /usr/bin/env time -f "coevo run --condition $(CONDITION) --seeds $(SEEDS): %e s wall, %U s user" \
+	    $(BIN) run --condition $(CONDITION) --seeds $(SEEDS) --quiet --out $$d > /dev/null; rm -rf $$d; done
+
 results: build ## full sweep into RUNS, then results/summary.{md,csv} and results/figures
 	@mkdir -p results
 	$(BIN) sweep --out $(RUNS) $(SWEEP_FLAGS)
 	$(BIN) summary --runs $(RUNS) --format md > results/summary.md.tmp && mv results/summary.md.tmp results/summary.md
 	$(BIN) summary --runs $(RUNS) --format csv > results/summary.csv.tmp && mv results/summary.csv.tmp results/summary.csv
 	$(BIN) figures --runs $(RUNS) --out $(FIGURES)
+	$(BIN) world > results/world.md.tmp && mv results/world.md.tmp results/world.md
+	$(BIN) world --generator jax-legacy > results/world-jax-legacy.md.tmp && mv results/world-jax-legacy.md.tmp results/world-jax-legacy.md
 
 notebooks: ## execute every notebooks/*.ipynb in place and stamp it (then commit them)
 	@bash scripts/notebooks.sh run

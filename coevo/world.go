@@ -204,3 +204,24 @@ func (w *World) MetaHoldout(n int) []Pair {
 func (w *World) MetaHoldoutSize(fraction float64) int {
 	return int(math.Floor(float64(w.Size) * fraction))
 }
+
+// QualityStats summarises q* over the enumerated space.
+type QualityStats struct {
+	Min, Max, Mean, Std float64
+	Best, Worst         int // indices of the extremes (the first, on ties)
+}
+
+// Stats computes q*'s range, mean and (population) standard deviation.
+func (w *World) Stats() QualityStats {
+	s := QualityStats{Best: w.Best(), Worst: w.Worst()}
+	s.Min, s.Max = w.Quality[s.Worst], w.Quality[s.Best]
+	for _, q := range w.Quality {
+		s.Mean += q
+	}
+	s.Mean /= float64(w.Size)
+	for _, q := range w.Quality {
+		s.Std += (q - s.Mean) * (q - s.Mean)
+	}
+	s.Std = math.Sqrt(s.Std / float64(w.Size))
+	return s
+}

@@ -117,6 +117,7 @@ func init() {
 		{"summary", "print the summary table of runs folders (Markdown or CSV)", summaryFlags},
 		{"figures", "draw the figures of runs folders (PNG and SVG)", figuresFlags},
 		{"conditions", "list the named conditions and their knobs", conditionsFlags},
+		{"world", "describe the world: q*'s weights, range and best sequences (Markdown)", worldFlags},
 	}
 }
 
@@ -274,6 +275,9 @@ var commandDocs = map[string]struct{ usage, notes string }{
 			"best-mitigations figure, as PNG and SVG, and prints the files written."},
 	"conditions": {"coevo conditions",
 		"Lists the grid's named conditions and the knobs each sets; † marks the boundary conditions."},
+	"world": {"coevo world [--generator jax|jax-legacy|go]",
+		"Describes the world in Markdown: the three q* weight arrays at full float32 precision (to compare\n" +
+			"with another implementation's draw), q*'s range, mean and spread, and its best sequences."},
 }
 
 func writeCommandUsage(w io.Writer, c command, fs *flag.FlagSet) {

@@ -59,6 +59,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"figures", "--condition", "nope"}, []string{`--condition = "nope"`}},
 		{[]string{"figures", "--out", ""}, []string{"--out", "must name a folder"}},
 		{[]string{"conditions", "x"}, []string{"unexpected argument"}},
+		{[]string{"world", "--generator", "numpy"}, []string{"--generator", "numpy", `"jax"`}},
 	} {
 		args := tc.args
 		if len(args) > 0 && (args[0] == "run" || args[0] == "sweep") {
@@ -248,5 +249,19 @@ func TestEmptyShard(t *testing.T) {
 	code, stdout, stderr := cli(context.Background(), "sweep", "--conditions", "baseline", "--seeds", "0", "--shard", "3/4", "--out", t.TempDir())
 	if code != exitOK || stdout != "" || !strings.Contains(stderr, "nothing to run") || strings.Contains(stderr, "backend") {
 		t.Errorf("empty shard: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestWorld(t *testing.T) {
+	for gen, best := range map[string]string{"jax": "↗↓↑↗", "go": ""} {
+		code, stdout, stderr := cli(context.Background(), "world", "--generator", gen)
+		if code != 0 {
+			t.Fatalf("coevo world --generator %s: exit %d: %s", gen, code, stderr)
+		}
+		for _, want := range []string{"w_pos = [", "| max |", "| mean |", "Top five: " + best} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("coevo world --generator %s does not print %q:\n%s", gen, want, stdout)
+			}
+		}
 	}
 }
