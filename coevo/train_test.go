@@ -283,3 +283,30 @@ func TestNonFiniteStopsTheRun(t *testing.T) {
 		}
 	}
 }
+
+// TestExactEntropyKeepsEntropy: the sampled entropy term has zero expected
+// gradient, the exact one does not. With a large β and learning rate, the
+// exact regulariser holds the policy near maximum entropy while the sampled
+// one lets the judge's reward pull it down.
+func TestExactEntropyKeepsEntropy(t *testing.T) {
+	base := testLab(t)
+	entropyAfter := func(mode EntropyMode) float64 {
+		cfg := base.Config
+		cfg.Train.Iterations, cfg.Train.Steps = 1, 30
+		cfg.Train.LearningRate, cfg.Train.EntropyCoef, cfg.Train.Entropy = 0.02, 0.5, mode
+		lab, err := NewLab(cfg, base.Backend)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range base.judges {
+			lab.judges[k] = v
+		}
+		res := runOne(t, lab, RunSpec{mustCondition(t, "frozen"), 0})[0]
+		return res.Records[1].PolicyEntropy
+	}
+	sampled, exact := entropyAfter(EntropySampled), entropyAfter(EntropyExact)
+	if !(exact > sampled+0.1) {
+		t.Errorf("entropy after 30 steps: exact regulariser %.3f, sampled term %.3f; want exact clearly higher", exact, sampled)
+	}
+	t.Logf("entropy after 30 steps with β = 0.5: exact %.3f, sampled %.3f (max %.3f)", exact, sampled, math.Log(4096))
+}
