@@ -30,7 +30,7 @@ export PATH := $(TOOLS_BIN):$(PATH)
 export GOMLX_NO_AUTO_INSTALL ?= 1
 export NB_TIMEOUT
 
-.PHONY: help setup build run test test-long bench bench-run results notebooks notebooks-check \
+.PHONY: help setup build run test test-long bench bench-run results results-exact-entropy notebooks notebooks-check \
         kernel-check appendix xla docker fmt vet clean
 
 help: ## list the targets
@@ -74,6 +74,12 @@ results: build ## full sweep into RUNS, then results/summary.{md,csv} and result
 	$(BIN) figures --runs $(RUNS) --out $(FIGURES)
 	$(BIN) world > results/world.md.tmp && mv results/world.md.tmp results/world.md
 	$(BIN) world --generator jax-legacy > results/world-jax-legacy.md.tmp && mv results/world-jax-legacy.md.tmp results/world-jax-legacy.md
+	$(BIN) findings --runs $(RUNS) > results/README.md.tmp && mv results/README.md.tmp results/README.md
+	bash scripts/readme-results.sh
+
+results-exact-entropy: build ## beyond the original: the baseline with the exact entropy regulariser (results/runs-exact-entropy)
+	$(BIN) run --condition baseline --seeds 0-4 --entropy exact --quiet --out results/runs-exact-entropy
+	$(BIN) figures --runs results/runs-exact-entropy --out results/figures-exact-entropy
 
 notebooks: ## execute every notebooks/*.ipynb in place and stamp it (then commit them)
 	@bash scripts/notebooks.sh run
