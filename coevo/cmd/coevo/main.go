@@ -11,7 +11,9 @@
 //	sweep       run the grid of conditions × seeds (resumable, shardable)
 //	summary     the summary table of runs folders (Markdown or CSV)
 //	figures     the figures of runs folders (PNG and SVG)
+//	findings    which of the original's claims hold in runs folders (Markdown)
 //	conditions  list the named conditions and their knobs
+//	world       describe the world: q*'s weights, range and best sequences
 //	help        print this help, or a command's (coevo help run)
 //
 // `coevo <command> -h` prints a command's flags. Runs are written as
@@ -116,6 +118,7 @@ func init() {
 		{"sweep", "run the grid of conditions × seeds (resumable, shardable)", sweepFlags},
 		{"summary", "print the summary table of runs folders (Markdown or CSV)", summaryFlags},
 		{"figures", "draw the figures of runs folders (PNG and SVG)", figuresFlags},
+		{"findings", "check the spec's qualitative claims against runs folders (Markdown)", findingsFlags},
 		{"conditions", "list the named conditions and their knobs", conditionsFlags},
 		{"world", "describe the world: q*'s weights, range and best sequences (Markdown)", worldFlags},
 	}
@@ -273,6 +276,10 @@ var commandDocs = map[string]struct{ usage, notes string }{
 	"figures": {"coevo figures [--runs DIR]... [--out DIR] [--condition NAME] [--drop-incomplete]",
 		"Draws the headline figure of a condition, one figure per mitigation family and the\n" +
 			"best-mitigations figure, as PNG and SVG, and prints the files written."},
+	"findings": {"coevo findings [--runs DIR]... [--drop-incomplete]",
+		"Checks each of the spec's qualitative claims (\"What the original reports\") against the\n" +
+			"measured runs with a rule stated in the output, and prints the verdicts, the numbers behind\n" +
+			"them and the rules in Markdown: results/README.md is this command's output."},
 	"conditions": {"coevo conditions",
 		"Lists the grid's named conditions and the knobs each sets; † marks the boundary conditions."},
 	"world": {"coevo world [--generator jax|jax-legacy|go]",
