@@ -36,7 +36,7 @@ type Knobs struct {
 	// s mod MetaUpdateEvery = 0.
 	MetaUpdateEvery int `json:"meta_update_every"`
 	// MetaAccuracyThreshold: the meta-judge steps when held-out accuracy is
-	// below it.
+	// below it (0 never steps; DefaultKnobs sets the reference 0.75).
 	MetaAccuracyThreshold float64 `json:"meta_accuracy_threshold"`
 	// Frozen judges are never updated after pretraining.
 	Frozen bool `json:"frozen"`

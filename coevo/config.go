@@ -64,7 +64,7 @@ type TrainConfig struct {
 	Steps        int         `json:"steps"`         // inner steps per outer iteration.
 	Batch        int         `json:"batch"`         // B, sequences per policy batch.
 	EntropyCoef  float64     `json:"entropy_coef"`  // β.
-	LearningRate float64     `json:"learning_rate"` // Adam learning rate of the policy and of every judge.
+	LearningRate float64     `json:"learning_rate"` // Adam learning rate of the policy and of every judge, pretraining included.
 	Entropy      EntropyMode `json:"entropy"`       // how the entropy term is computed.
 }
 

@@ -13,6 +13,8 @@ import (
 // compiled graphs and pretrained judges, so that conditions run one after
 // another share them. A Lab is safe for use by one goroutine at a time.
 type Lab struct {
+	// Config, World and Backend describe the Lab; they are read-only after
+	// NewLab (the World and the cached judges were made from Config).
 	Config  Config
 	World   *World
 	Backend BackendChoice
@@ -135,6 +137,14 @@ func (lab *Lab) Evaluate(policy Params, judges []Params) (Diagnostics, Scores, e
 	if len(judges) == 0 {
 		return Diagnostics{}, Scores{}, fmt.Errorf("evaluate: at least one judge is needed")
 	}
+	if err := lab.checkLayout("evaluate: policy", policy, PolicyLayout(lab.Config.World.Vocab, lab.Config.Net)); err != nil {
+		return Diagnostics{}, Scores{}, err
+	}
+	for j, p := range judges {
+		if err := lab.checkLayout(fmt.Sprintf("evaluate: judge %d", j), p, JudgeLayout(lab.Config.World.Vocab, lab.Config.Net)); err != nil {
+			return Diagnostics{}, Scores{}, err
+		}
+	}
 	lp, js, err := lab.score(stackParams(policy.Layout, []Params{policy}), stackParams(judges[0].Layout, judges))
 	if err != nil {
 		return Diagnostics{}, Scores{}, err
@@ -180,6 +190,9 @@ func (lab *Lab) Sample(policy Params, n int, seed uint64) (indices []int, logPro
 	if n <= 0 {
 		return nil, nil, 0, &FieldError{"n", n, "must be a positive integer"}
 	}
+	if err := lab.checkLayout("sample: policy", policy, PolicyLayout(lab.Config.World.Vocab, lab.Config.Net)); err != nil {
+		return nil, nil, 0, err
+	}
 	L := lab.Config.World.Length
 	u := make([]float32, n*L)
 	fillUniform(rand.New(rand.NewPCG(seed, streamPolicySamples)), u)
@@ -209,4 +222,17 @@ func tokensIndex(tokens []int32, vocab int) int {
 		x = x*vocab + int(t)
 	}
 	return x
+}
+
+// checkLayout reports weights that do not fit the Lab's networks.
+func (lab *Lab) checkLayout(what string, p Params, want Layout) error {
+	if len(p.Values) != len(want) {
+		return fmt.Errorf("%s: %d weight arrays, the Lab's network has %d", what, len(p.Values), len(want))
+	}
+	for i, s := range want {
+		if len(p.Values[i]) != s.Size() {
+			return fmt.Errorf("%s: %s holds %d numbers, want %d (dimensions %v)", what, s.Name, len(p.Values[i]), s.Size(), s.Dims)
+		}
+	}
+	return nil
 }

@@ -36,7 +36,8 @@ func testLab(t testing.TB) *Lab {
 }
 
 // shortLab is a Lab with few iterations and steps, sharing the test lab's
-// backend and pretrained judges (pretraining does not depend on the loop).
+// backend and the judges it has pretrained so far (pretraining does not
+// depend on the loop; judges it lacks are pretrained as usual).
 func shortLab(t testing.TB, iterations, steps int) *Lab {
 	t.Helper()
 	base := testLab(t)

@@ -71,11 +71,14 @@ func (p *policyNodes) sample(u *Node) (tokens, logProb *Node) {
 		h = p.Cell.step(project(p.inputTab, prev), h)
 		logp := p.logSoftmax(h)
 		cdf := Einsum("snk,kj->snj", StopGradient(Exp(logp)), upper) // cumulative sums by a K×K product, cheaper than CumSum here
-		ut := SliceAxis(u, 2, AxisElem(t))                           // [S,N,1]
-		// The token is the number of CDF entries below u, capped at K−1
-		// against rounding in the last entry.
-		tok := ReduceSum(ConvertDType(GreaterThan(ut, cdf), dtypes.Int32), -1)
-		tok = MinScalar(tok, K-1)
+		// The token is the number of CDF entries at or below u·total. Scaling
+		// u by the float32 total (which may round a little below 1) keeps the
+		// threshold inside the distribution, and "at or below" skips tokens
+		// of zero probability, whose CDF entry equals the previous one.
+		total := SliceAxis(cdf, -1, AxisElem(K-1))
+		ut := Mul(SliceAxis(u, 2, AxisElem(t)), total) // [S,N,1]
+		tok := ReduceSum(ConvertDType(GreaterOrEqual(ut, cdf), dtypes.Int32), -1)
+		tok = MinScalar(tok, K-1) // u < 1, so only rounding in u·total can reach K
 		chosen := ReduceSum(Mul(logp, OneHot(tok, K, dtypes.Float32)), -1)
 		if logProb == nil {
 			logProb = chosen

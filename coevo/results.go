@@ -40,14 +40,21 @@ type RunSummary struct {
 }
 
 // Summarize computes the ceiling summary of a run's records (in iteration
-// order). The first maximum wins ties.
+// order). Like the reference experiment, which records only after each outer
+// iteration, it looks for the peak among iterations 1 and later (iteration 0,
+// the untrained policy, counts only when it is the sole record). The first
+// maximum wins ties.
 func Summarize(records []Record) RunSummary {
 	if len(records) == 0 {
 		return RunSummary{}
 	}
-	peak := 0
-	for i, r := range records {
-		if r.PolicyQuality > records[peak].PolicyQuality {
+	first := 0
+	if len(records) > 1 && records[0].Iteration == 0 {
+		first = 1
+	}
+	peak := first
+	for i := first; i < len(records); i++ {
+		if records[i].PolicyQuality > records[peak].PolicyQuality {
 			peak = i
 		}
 	}
@@ -82,8 +89,9 @@ type Manifest struct {
 	Summary       RunSummary `json:"summary"`
 }
 
-// RunHash identifies a run's inputs: two runs with the same hash compute the
-// same numbers on the same backend.
+// RunHash identifies a run's inputs: two runs with the same hash draw the
+// same random numbers and, on the same backend, compute the same numbers up
+// to floating-point rounding.
 func RunHash(cfg Config, knobs Knobs, seed int) string {
 	b, _ := json.Marshal(struct {
 		Config Config `json:"config"`

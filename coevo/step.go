@@ -2,6 +2,7 @@ package coevo
 
 import (
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 )
 
@@ -67,7 +68,7 @@ func (sh stepShape) readInputs(nodes []*Node) stepInputs {
 // Step outputs after the two Adam states, in order.
 const (
 	outPolicyLoss   = iota // [R]
-	outJudgeLoss           // [G], the self-labelled loss (0 when not due)
+	outJudgeLoss           // [G], the judge's self-labelled, anchor and meta losses (0 when not due)
 	outMetaAccuracy        // [G], held-out accuracy when measured
 	outMetaFired           // [G], 1 when the meta-judge stepped
 	outRewardMean          // [R], mean judge reward of the policy batch
@@ -89,7 +90,7 @@ func (sh stepShape) build(g *Graph, nodes []*Node) []*Node {
 	pol := newPolicyNodes(policy.Params)
 	tokens, logProb := pol.sample(in.PolicyUniforms)
 	scores := newJudgeNodes(judges.Params).score(Gather(tokens, in.JudgeRun))
-	rewards := StopGradient(Einsum("rg,gb->rb", in.RewardAverage, scores))
+	rewards := StopGradient(averageJudges(in.RewardAverage, scores))
 
 	// 2. REINFORCE with a mean baseline, plus the entropy term.
 	advantage := Sub(rewards, ReduceAndKeep(rewards, ReduceMean, -1))
@@ -105,14 +106,14 @@ func (sh stepShape) build(g *Graph, nodes []*Node) []*Node {
 
 	// 3. Self-labelled step of the due judges, on two fresh batches from the
 	// updated policy, labelled by each judge before its step.
-	selfLoss := zerosG
+	judgeLoss := zerosG // every judge loss of the step, per judge, for the NaN check
 	if sh.SelfJudges > 0 {
 		fresh, _ := newPolicyNodes(policy.Params).sample(in.JudgeUniforms)
 		fresh = StopGradient(Gather(fresh, in.SelfRuns)) // [GS,2B,L]
 		sa, sb := newJudgeNodes(gatherStack(judges.Params, in.SelfJudges)).pairScores(fresh)
 		labels := StopGradient(ConvertDType(GreaterThan(sa, sb), dtypes.Float32))
 		loss := ReduceMean(pairLoss(sa, sb, labels), -1)
-		selfLoss = spread(loss, in.SelfJudges, G)
+		judgeLoss = spread(loss, in.SelfJudges, G)
 		judges = adamStep(judges, Gradient(ReduceSum(loss), judges.Params...), allOf(in.SelfJudges, G), sh.LearningRate)
 	}
 
@@ -120,6 +121,7 @@ func (sh stepShape) build(g *Graph, nodes []*Node) []*Node {
 	if sh.AnchorJudges > 0 {
 		aa, ab := newJudgeNodes(gatherStack(judges.Params, in.AnchorJudges)).pairScores(in.AnchorTokens)
 		loss := weightedMean(pairLoss(aa, ab, in.AnchorLabels), in.AnchorWeights)
+		judgeLoss = Add(judgeLoss, spread(loss, in.AnchorJudges, G))
 		judges = adamStep(judges, Gradient(ReduceSum(loss), judges.Params...), allOf(in.AnchorJudges, G), sh.LearningRate)
 	}
 
@@ -135,6 +137,7 @@ func (sh stepShape) build(g *Graph, nodes []*Node) []*Node {
 		fire := ConvertDType(LessThan(accuracy, in.MetaThreshold), dtypes.Float32)
 		metaAccuracy, metaFired = spread(accuracy, in.MetaJudges, G), spread(fire, in.MetaJudges, G)
 		loss := weightedMean(pairLoss(sa, sb, labels), in.MetaWeights)
+		judgeLoss = Add(judgeLoss, spread(Mul(loss, fire), in.MetaJudges, G))
 		fired := GreaterThan(metaFired, ScalarZero(g, dtypes.Float32))
 		judges = adamStep(judges, Gradient(ReduceSum(loss), judges.Params...), fired, sh.LearningRate)
 	}
@@ -142,7 +145,7 @@ func (sh stepShape) build(g *Graph, nodes []*Node) []*Node {
 	out := append(policy.flatten(), judges.flatten()...)
 	extra := make([]*Node, numStepOutputs)
 	extra[outPolicyLoss] = policyLoss
-	extra[outJudgeLoss] = selfLoss
+	extra[outJudgeLoss] = judgeLoss
 	extra[outMetaAccuracy] = metaAccuracy
 	extra[outMetaFired] = metaFired
 	extra[outRewardMean] = ReduceMean(rewards, -1)
@@ -181,10 +184,26 @@ func gatherStack(params []*Node, idx *Node) []*Node {
 }
 
 // spread places per-subset values x [n] at their stack positions idx [n,1]
-// of a [size] vector, zero elsewhere.
+// of a [size] vector, zero elsewhere. It selects rather than multiplies by
+// a one-hot matrix, so that a NaN in one entry (a diverging run) stays at
+// its own position instead of reaching every other (NaN·0 = NaN).
 func spread(x, idx *Node, size int) *Node {
-	oneHot := OneHot(Squeeze(idx, -1), size, dtypes.Float32) // [n,size]
-	return Einsum("n,ng->g", x, oneHot)
+	n := x.Shape().Dim(0)
+	hit := Equal(ExpandAxes(Squeeze(idx, -1), -1), Iota(x.Graph(), shapes.Make(dtypes.Int32, 1, size), 1)) // [n,size]
+	picked := Where(hit, BroadcastToDims(ExpandAxes(x, -1), n, size), ZerosLike(BroadcastToDims(ExpandAxes(x, -1), n, size)))
+	return ReduceSum(picked, 0)
+}
+
+// averageJudges computes each run's reward [R,B] as the mean of its judges'
+// scores [G,B], with weights [R,G] (1/n_judges for a run's own judges, 0
+// elsewhere). Like spread it selects before summing, so a diverging judge
+// cannot turn other runs' rewards into NaN.
+func averageJudges(weights, scores *Node) *Node {
+	R, G, B := weights.Shape().Dim(0), weights.Shape().Dim(1), scores.Shape().Dim(1)
+	w := BroadcastToDims(ExpandAxes(weights, -1), R, G, B)
+	s := BroadcastToDims(ExpandAxes(scores, 0), R, G, B)
+	own := GreaterThan(w, ZerosLike(w))
+	return ReduceSum(Where(own, Mul(w, s), ZerosLike(s)), 1)
 }
 
 // allOf is the [size] mask that is true at the stack positions idx [n,1].

@@ -81,15 +81,21 @@ func (s RunSpec) Validate() error {
 }
 
 // Run advances all specs together, stacked in one batch: one graph
-// execution per inner step for all of them. Each run's numbers depend only
-// on its condition, seed and the Lab's config, never on the other runs of
-// the batch. A run that meets a NaN or Inf stops with RunResult.Err set
+// execution per inner step for all of them. Each run draws its random
+// numbers from its own streams, so what it computes depends only on its
+// condition, seed and the Lab's config, not on the other runs of the batch;
+// the floating-point results agree with a run alone up to rounding (the
+// kernels may sum in another order for another stack size). A run that meets a NaN or Inf stops with RunResult.Err set
 // (naming condition, seed, iteration and step) while the others finish;
 // Run then also returns the joined errors.
 func (lab *Lab) Run(ctx context.Context, specs []RunSpec, opts RunOptions) ([]RunResult, error) {
 	for _, s := range specs {
 		if err := s.Validate(); err != nil {
 			return nil, err
+		}
+		if k := s.Condition.Knobs; k.MetaOn() && lab.World.MetaHoldoutSize(k.MetaHoldoutFraction) < 1 {
+			return nil, fmt.Errorf("condition %s: %w", s.Condition.Name, &FieldError{"meta_holdout_fraction", k.MetaHoldoutFraction,
+				fmt.Sprintf("must leave at least one held-out pair: at least 1/%d for a world of %d sequences", lab.World.Size, lab.World.Size)})
 		}
 	}
 	if len(specs) == 0 {

@@ -262,9 +262,12 @@ func TestRunRefusesBadInput(t *testing.T) {
 
 func TestNonFiniteStopsTheRun(t *testing.T) {
 	base := testLab(t)
+	if _, err := base.PretrainedJudges(context.Background(), 0, 1); err != nil { // at the usual learning rate
+		t.Fatal(err)
+	}
 	cfg := base.Config
 	cfg.Train.Iterations, cfg.Train.Steps = 2, 3
-	cfg.Train.LearningRate = 1 // with β = 1e30 the policy loss overflows
+	cfg.Train.LearningRate = 1 // with β = 1e38 the policy loss overflows
 	cfg.Train.EntropyCoef = 1e38
 	lab, err := NewLab(cfg, base.Backend)
 	if err != nil {
@@ -274,7 +277,7 @@ func TestNonFiniteStopsTheRun(t *testing.T) {
 		lab.judges[k] = v
 	}
 	res, err := lab.Run(context.Background(), []RunSpec{{mustCondition(t, "baseline"), 0}}, RunOptions{})
-	if err == nil || res[0].Err == nil {
+	if err == nil || len(res) != 1 || res[0].Err == nil {
 		t.Fatal("a run with an overflowing loss finished without error")
 	}
 	for _, want := range []string{"baseline seed 0", "iteration 1", "step"} {
@@ -309,4 +312,61 @@ func TestExactEntropyKeepsEntropy(t *testing.T) {
 		t.Errorf("entropy after 30 steps: exact regulariser %.3f, sampled term %.3f; want exact clearly higher", exact, sampled)
 	}
 	t.Logf("entropy after 30 steps with β = 0.5: exact %.3f, sampled %.3f (max %.3f)", exact, sampled, math.Log(4096))
+}
+
+// TestDivergingRunStaysAlone poisons one run's judge with NaN weights: that
+// run must fail, naming itself, and the other run of the batch must compute
+// exactly what it computes alone.
+func TestDivergingRunStaysAlone(t *testing.T) {
+	lab := shortLab(t, 1, 4)
+	specs := []RunSpec{{mustCondition(t, "baseline"), 0}, {mustCondition(t, "ensemble_3"), 1}}
+	b, err := lab.newBatch(context.Background(), specs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poison := b.pretrained[0].Clone()
+	for i := range poison.Values {
+		for k := range poison.Values[i] {
+			poison.Values[i][k] = float32(math.NaN())
+		}
+	}
+	if err := b.judges.reset(0, poison); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if b.results[0].Err == nil || !strings.Contains(b.results[0].Err.Error(), "baseline seed 0") {
+		t.Errorf("poisoned run: error %v", b.results[0].Err)
+	}
+	if b.results[1].Err != nil {
+		t.Fatalf("healthy run failed too: %v", b.results[1].Err)
+	}
+	alone := runOne(t, lab, specs[1])[0]
+	for k := range alone.Records {
+		if !recordsEqual(alone.Records[k], b.results[1].Records[k], 1e-4) {
+			t.Errorf("iteration %d of the healthy run differs from the run alone:\n%+v\n%+v", k, alone.Records[k], b.results[1].Records[k])
+		}
+	}
+}
+
+func TestEmptyMetaHoldoutRefused(t *testing.T) {
+	lab := shortLab(t, 1, 1)
+	c := mustCondition(t, "meta_1")
+	c.Knobs.MetaHoldoutFraction = 1e-5 // ⌊4096·1e-5⌋ = 0 pairs
+	_, err := lab.Run(context.Background(), []RunSpec{{c, 0}}, RunOptions{})
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != "meta_holdout_fraction" {
+		t.Errorf("a holdout of no pairs: error %v", err)
+	}
+}
+
+func TestSummarizePeakAfterTheStart(t *testing.T) {
+	recs := []Record{{Iteration: 0, PolicyQuality: 2}, {Iteration: 1, PolicyQuality: 1}, {Iteration: 2, PolicyQuality: 1.5}, {Iteration: 3, PolicyQuality: 0.5}}
+	s := Summarize(recs)
+	// The peak is iteration 2 (iteration 0, the untrained policy, does not
+	// count); degradation = 100·(1.5 − 0.5)/1.5.
+	if s.PeakIteration != 2 || s.PeakQuality != 1.5 || s.FinalQuality != 0.5 || math.Abs(s.DegradationPct-100.0/1.5) > 1e-6 {
+		t.Errorf("Summarize = %+v", s)
+	}
 }
