@@ -123,8 +123,8 @@ func ExampleWriteMarkdown() {
 	// | condition | n | final quality | Δ quality vs baseline [95% CI] | judge alignment | policy entropy | judge-perceived quality | peak iteration (per seed) | degradation % |
 	// |:----------|--:|--------------:|-------------------------------:|----------------:|---------------:|------------------------:|--------------------------:|--------------:|
 	// | baseline  | 2 | 0.625 ± 0.177 |                    (reference) |   0.700 ± 0.000 |  0.250 ± 0.000 |           2.625 ± 0.177 |                 1.0 (1,1) |     0.0 ± 0.0 |
-	// | frozen †  | 2 | 0.375 ± 0.177 |        -0.250 [-0.250, -0.250] |   0.700 ± 0.000 |  0.250 ± 0.000 |           2.375 ± 0.177 |                 0.5 (0,1) |     0.0 ± 0.0 |
+	// | frozen †  | 2 | 0.375 ± 0.177 |        -0.250 [-0.250, -0.250] |   0.700 ± 0.000 |  0.250 ± 0.000 |           2.375 ± 0.177 |                 1.0 (1,1) |     0.0 ± 0.0 |
 	//
-	// Final values at the last iteration, mean ± sample standard deviation over seeds (n seeds). Δ: paired difference of final quality to the baseline on the same seeds, mean [95% Student t interval]. Peak iteration: first iteration of maximum quality. Degradation: 100·(peak − final)/|peak|.
+	// Final values at the last iteration, mean ± sample standard deviation over seeds (n seeds). Δ: paired difference of final quality to the baseline on the same seeds, mean [95% Student t interval]. Peak iteration: first iteration of maximum quality after the start (1 and later, as the original records). Degradation: 100·(peak − final)/|peak|.
 	// † Boundary condition, not a practical method: the frozen judge is the lower bound, the 10% oracle anchor (anchor_0.1) the upper bound.
 }

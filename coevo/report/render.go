@@ -70,7 +70,7 @@ func WriteMarkdown(w io.Writer, summaries []ConditionSummary) error {
 	}
 	b.WriteString("\nFinal values at the last iteration, mean ± sample standard deviation over seeds (n seeds). " +
 		"Δ: paired difference of final quality to the baseline on the same seeds, mean [95% Student t interval]. " +
-		"Peak iteration: first iteration of maximum quality. Degradation: 100·(peak − final)/|peak|.\n")
+		"Peak iteration: first iteration of maximum quality after the start (1 and later, as the original records). Degradation: 100·(peak − final)/|peak|.\n")
 	if anyBoundary {
 		b.WriteString("† Boundary condition, not a practical method: the frozen judge is the lower bound, " +
 			"the 10% oracle anchor (anchor_0.1) the upper bound.\n")
