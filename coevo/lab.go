@@ -109,6 +109,20 @@ func (lab *Lab) score(policies, judges []*tensors.Tensor) (logProb, scores [][]f
 	return logProb, scores, nil
 }
 
+// JudgeScores returns J(x) of every sequence (indexed like World.Quality)
+// for each judge, in one execution.
+func (lab *Lab) JudgeScores(judges []Params) ([][]float64, error) {
+	if len(judges) == 0 {
+		return nil, fmt.Errorf("judge scores: no judges")
+	}
+	for j, p := range judges {
+		if err := lab.checkLayout(fmt.Sprintf("judge scores: judge %d", j), p, JudgeLayout(lab.Config.World.Vocab, lab.Config.Net)); err != nil {
+			return nil, err
+		}
+	}
+	return lab.judgeScores(stackParams(judges[0].Layout, judges))
+}
+
 // judgeScores scores every sequence with each judge of a stack.
 func (lab *Lab) judgeScores(judges []*tensors.Tensor) ([][]float64, error) {
 	_, s, err := lab.score(nil, judges)

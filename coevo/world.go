@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -158,6 +159,34 @@ func RenderTokens(tokens []int) string {
 		b.WriteString(Arrows[tok])
 	}
 	return b.String()
+}
+
+// Parse reads a sequence written by Render (arrows, or token numbers
+// separated by spaces) and returns its index.
+func (w *World) Parse(text string) (int, error) {
+	var tokens []int
+	if fields := strings.Fields(text); len(fields) > 1 {
+		for _, f := range fields {
+			var tok int
+			if _, err := fmt.Sscan(f, &tok); err != nil {
+				return 0, fmt.Errorf("parse sequence %q: %q is not a token number", text, f)
+			}
+			tokens = append(tokens, tok)
+		}
+	} else {
+		for _, r := range text {
+			tok := slices.Index(Arrows, string(r))
+			if tok < 0 {
+				return 0, fmt.Errorf("parse sequence %q: %q is not one of the arrows %s", text, r, strings.Join(Arrows, " "))
+			}
+			tokens = append(tokens, tok)
+		}
+	}
+	x, err := w.Index(tokens)
+	if err != nil {
+		return 0, fmt.Errorf("parse sequence %q: %w", text, err)
+	}
+	return x, nil
 }
 
 // Best returns the index of the sequence of highest q* (the first, on ties).

@@ -61,6 +61,19 @@ func TestWorldIndexingAndRendering(t *testing.T) {
 	if got := w.Render(0*512 + 2*64 + 4*8 + 6); got != "↑→↓←" {
 		t.Errorf("Render = %q, want ↑→↓←", got)
 	}
+	for _, x := range []int{0, 769, 4095} {
+		if got, err := w.Parse(w.Render(x)); err != nil || got != x {
+			t.Errorf("Parse(Render(%d)) = %d, %v", x, got, err)
+		}
+	}
+	if got, err := w.Parse("1 4 0 1"); err != nil || got != 769 {
+		t.Errorf(`Parse("1 4 0 1") = %d, %v`, got, err)
+	}
+	for _, bad := range []string{"↑↑↑", "↑↑x↑", "1 2 3 9"} {
+		if _, err := w.Parse(bad); err == nil {
+			t.Errorf("Parse(%q) accepted a malformed sequence", bad)
+		}
+	}
 	if _, err := w.Index([]int{0, 8, 0, 0}); err == nil {
 		t.Error("Index accepted token 8 in an 8-token vocabulary")
 	}
