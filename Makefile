@@ -29,6 +29,8 @@ export PATH := $(TOOLS_BIN):$(PATH)
 # this variable exists); `make xla` installs one on purpose.
 export GOMLX_NO_AUTO_INSTALL ?= 1
 export NB_TIMEOUT
+# The notebooks that read reference runs (03, 04) take them from COEVO_RUNS.
+export COEVO_RUNS := $(abspath $(RUNS))
 
 .PHONY: help setup build run test test-long bench bench-run results results-exact-entropy notebooks notebooks-check \
         kernel-check appendix xla docker fmt vet clean

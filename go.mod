@@ -8,6 +8,7 @@ require (
 	github.com/gomlx/gomlx v0.28.2
 	golang.org/x/image v0.26.0
 	golang.org/x/term v0.40.0
+	gonum.org/v1/gonum v0.16.0
 	gonum.org/v1/plot v0.15.2
 )
 

@@ -54,7 +54,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
-FIGURE_MIMES = IMAGE_MIMES + ("text/html",)
+# What a cell that calls gonbui.Display... may show: a picture, or HTML or
+# Markdown (gonbui.DisplayHTML / DisplayMarkdown, for tables).
+FIGURE_MIMES = IMAGE_MIMES + ("text/html", "text/markdown")
 DISPLAY_RE = re.compile(r"\bgonbui\.Display\w*\s*\(")
 # How GoNB reports a failing cell program on stderr (the last line(s)).
 FAIL_RE = re.compile(r"^(exit status \d+|signal: \w+.*|panic: .*|fatal error: .*)$", re.M)
