@@ -1,6 +1,7 @@
 package coevo
 
 import (
+	"math"
 	"testing"
 )
 
@@ -17,11 +18,24 @@ func TestLongBatchedGridMatchesSingle(t *testing.T) {
 		specs = append(specs, RunSpec{c, 4})
 	}
 	batched := runOne(t, lab, specs...)
+	// Judge-perceived quality is compared on its own, more loosely. The
+	// pairwise judge losses depend only on score differences, so the
+	// judge's score offset gets no gradient in exact arithmetic; in float32
+	// it gets rounding noise, which Adam normalises into steps of about the
+	// learning rate. The offset thus random-walks by ~0.01 differently for
+	// other stack sizes, while every rank-based or policy quantity agrees to
+	// ~1e-7.
+	const perceivedTol = 0.05
 	for _, i := range []int{0, 3, 14} { // baseline, asymmetric_10, asym_meta_10
 		alone := runOne(t, lab, specs[i])[0]
 		for k := range alone.Records {
-			if !recordsEqual(alone.Records[k], batched[i].Records[k], 1e-3) {
-				t.Errorf("%s iteration %d:\nalone   %+v\nbatched %+v", specs[i], k, alone.Records[k], batched[i].Records[k])
+			a, b := alone.Records[k], batched[i].Records[k]
+			if d := math.Abs(a.JudgePerceivedQuality - b.JudgePerceivedQuality); d > perceivedTol {
+				t.Errorf("%s iteration %d: judge-perceived quality %v alone, %v batched", specs[i], k, a.JudgePerceivedQuality, b.JudgePerceivedQuality)
+			}
+			a.JudgePerceivedQuality, b.JudgePerceivedQuality = 0, 0
+			if !recordsEqual(a, b, 1e-4) {
+				t.Errorf("%s iteration %d:\nalone   %+v\nbatched %+v", specs[i], k, a, b)
 			}
 		}
 	}
