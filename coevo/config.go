@@ -95,6 +95,7 @@ type FieldError struct {
 	Allowed string
 }
 
+// Error says which field had which value and what is allowed.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("invalid %s = %v: %s", e.Field, e.Value, e.Allowed)
 }

@@ -1,6 +1,7 @@
 package coevo
 
 import (
+	"fmt"
 	"math"
 	"sort"
 )
@@ -17,9 +18,13 @@ type Diagnostics struct {
 }
 
 // Diagnose computes the exact diagnostics from the policy's log-probabilities
-// and the judges' mean score of every sequence.
-func (w *World) Diagnose(logProb, judgeMean []float64) Diagnostics {
+// and the judges' mean score of every sequence, both indexed like
+// w.Quality; slices of another length are an error.
+func (w *World) Diagnose(logProb, judgeMean []float64) (Diagnostics, error) {
 	var d Diagnostics
+	if len(logProb) != w.Size || len(judgeMean) != w.Size {
+		return d, fmt.Errorf("diagnose: %d log-probabilities and %d judge scores, the world has %d sequences", len(logProb), len(judgeMean), w.Size)
+	}
 	probs := make([]float64, len(logProb))
 	for x, lp := range logProb {
 		p := math.Exp(lp)
@@ -31,16 +36,23 @@ func (w *World) Diagnose(logProb, judgeMean []float64) Diagnostics {
 		}
 	}
 	d.JudgeAlignment = Spearman(judgeMean, w.Quality)
-	d.Mode = GreedyDecode(probs, w.Config.Vocab, w.Config.Length)
-	d.ModeProbability = probs[d.Mode]
-	return d
+	mode, err := GreedyDecode(probs, w.Config.Vocab, w.Config.Length)
+	if err != nil {
+		return d, fmt.Errorf("diagnose: %w", err)
+	}
+	d.Mode, d.ModeProbability = mode, probs[mode]
+	return d, nil
 }
 
 // GreedyDecode returns the sequence chosen by taking, at each position, the
 // most probable next token given the prefix so far (the first on ties),
 // from the joint probabilities of all K^L sequences in lexicographic order.
 // The conditional argmax equals the argmax of the prefix's marginal mass.
-func GreedyDecode(probs []float64, vocab, length int) int {
+// It is an error unless vocab ≥ 1, length ≥ 1 and len(probs) = vocab^length.
+func GreedyDecode(probs []float64, vocab, length int) (int, error) {
+	if vocab < 1 || length < 1 || len(probs) != ipow(vocab, length) {
+		return 0, fmt.Errorf("greedy decode: %d probabilities for vocabulary %d and length %d, want vocabulary^length", len(probs), vocab, length)
+	}
 	// mass[t] holds the marginal probability of every prefix of length t.
 	mass := make([][]float64, length+1)
 	mass[length] = probs
@@ -64,13 +76,16 @@ func GreedyDecode(probs []float64, vocab, length int) int {
 		}
 		prefix = prefix*vocab + best
 	}
-	return prefix
+	return prefix, nil
 }
 
 // Spearman is the rank correlation of a and b, with tied values given the
 // average of their ranks (the Pearson correlation of the ranks). It is NaN
-// when either has no variance.
+// when either has no variance, and when a and b differ in length.
 func Spearman(a, b []float64) float64 {
+	if len(a) != len(b) {
+		return math.NaN()
+	}
 	return pearson(ranks(a), ranks(b))
 }
 
@@ -113,4 +128,32 @@ func pearson(a, b []float64) float64 {
 		sbb += db * db
 	}
 	return sab / math.Sqrt(saa*sbb)
+}
+
+// nonFinite names the first diagnostic that is NaN or infinite (by its
+// record field name), or returns "" when all are finite.
+func (d Diagnostics) nonFinite() string {
+	for _, name := range []string{"policy_quality", "judge_alignment", "policy_entropy", "judge_perceived_quality", "mode_probability"} {
+		if v := d.field(name); math.IsNaN(v) || math.IsInf(v, 0) {
+			return name
+		}
+	}
+	return ""
+}
+
+// field returns the diagnostic recorded under name.
+func (d Diagnostics) field(name string) float64 {
+	switch name {
+	case "policy_quality":
+		return d.PolicyQuality
+	case "judge_alignment":
+		return d.JudgeAlignment
+	case "policy_entropy":
+		return d.PolicyEntropy
+	case "judge_perceived_quality":
+		return d.JudgePerceivedQuality
+	case "mode_probability":
+		return d.ModeProbability
+	}
+	return math.NaN()
 }

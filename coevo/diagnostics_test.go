@@ -42,10 +42,10 @@ func TestGreedyDecodeFollowsConditionals(t *testing.T) {
 	// 1 has mass 0.6, so greedy picks 1 then 0 (index 2), while the
 	// joint's argmax is also 10; change π(00) to 0.38, π(10) to 0.27: then
 	// the first token 1 still has 0.52 but the joint argmax is 00.
-	if got := GreedyDecode([]float64{0.3, 0.1, 0.35, 0.25}, 2, 2); got != 2 {
+	if got, err := GreedyDecode([]float64{0.3, 0.1, 0.35, 0.25}, 2, 2); err != nil || got != 2 {
 		t.Errorf("greedy = %d, want 2", got)
 	}
-	if got := GreedyDecode([]float64{0.38, 0.1, 0.27, 0.25}, 2, 2); got != 2 {
+	if got, err := GreedyDecode([]float64{0.38, 0.1, 0.27, 0.25}, 2, 2); err != nil || got != 2 {
 		t.Errorf("greedy = %d, want 2 (the conditional argmax, not the joint's)", got)
 	}
 }
@@ -56,7 +56,10 @@ func TestDiagnoseUniformPolicy(t *testing.T) {
 	for i := range logProb {
 		logProb[i] = -math.Log(float64(w.Size))
 	}
-	d := w.Diagnose(logProb, w.Quality)
+	d, err := w.Diagnose(logProb, w.Quality)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if math.Abs(d.PolicyEntropy-math.Log(4096)) > 1e-9 {
 		t.Errorf("entropy of the uniform policy = %v, want ln 4096 = %v", d.PolicyEntropy, math.Log(4096))
 	}
@@ -69,5 +72,49 @@ func TestDiagnoseUniformPolicy(t *testing.T) {
 	}
 	if math.Abs(d.PolicyQuality-mean) > 1e-9 || math.Abs(d.JudgePerceivedQuality-mean) > 1e-9 {
 		t.Errorf("quality %v perceived %v, want the mean q* %v", d.PolicyQuality, d.JudgePerceivedQuality, mean)
+	}
+}
+
+// Mismatched inputs are errors (or NaN for Spearman), never panics.
+func TestDiagnosticsRefuseMismatchedInputs(t *testing.T) {
+	w, _ := NewWorld(DefaultConfig().World)
+	if _, err := w.Diagnose(make([]float64, 10), w.Quality); err == nil {
+		t.Error("Diagnose accepted 10 log-probabilities for 4096 sequences")
+	}
+	if _, err := w.Diagnose(make([]float64, w.Size), w.Quality[:5]); err == nil {
+		t.Error("Diagnose accepted 5 judge scores for 4096 sequences")
+	}
+	for _, c := range []struct {
+		n, vocab, length int
+	}{{4, 0, 2}, {4, 2, 0}, {5, 2, 2}, {0, 2, 2}} {
+		if _, err := GreedyDecode(make([]float64, c.n), c.vocab, c.length); err == nil {
+			t.Errorf("GreedyDecode accepted %d probabilities for vocabulary %d, length %d", c.n, c.vocab, c.length)
+		}
+	}
+	if got := Spearman([]float64{1, 2, 3}, []float64{1, 2}); !math.IsNaN(got) {
+		t.Errorf("Spearman of slices of lengths 3 and 2 = %v, want NaN", got)
+	}
+	if err := w.Decode(w.Size, make([]int, 4)); err == nil {
+		t.Error("Decode accepted index 4096")
+	}
+	if err := w.Decode(0, make([]int, 3)); err == nil {
+		t.Error("Decode accepted room for 3 tokens")
+	}
+	if got := w.Render(-1); got != "" {
+		t.Errorf("Render(-1) = %q, want empty", got)
+	}
+	if got := w.MetaHoldout(-3); len(got) != 0 {
+		t.Errorf("MetaHoldout(-3) gave %d pairs", len(got))
+	}
+}
+
+func TestInvalidConfigGivesEmptyWeights(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Net.Hidden = -1
+	if p := NewPolicy(cfg, 0); len(p.Values) != 0 {
+		t.Errorf("NewPolicy with hidden size -1 gave %d arrays", len(p.Values))
+	}
+	if p := NewJudge(cfg, 0, 0); len(p.Values) != 0 {
+		t.Errorf("NewJudge with hidden size -1 gave %d arrays", len(p.Values))
 	}
 }

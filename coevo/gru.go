@@ -56,20 +56,20 @@ func newGRUNodes(n []*Node) gruNodes { return gruNodes{n[0], n[1], n[2], n[3]} }
 // projection: row v of the result [S,V,3H] is W_i·emb(v) + b_i. A token's
 // input projection is then a lookup instead of two products.
 func (c gruNodes) inputTable(emb *Node) *Node {
-	return Add(Einsum("sve,seg->svg", emb, c.Wi), ExpandAxes(c.Bi, 1))
+	return Add(stackEinsum("sve,seg->svg", emb, c.Wi), ExpandAxes(c.Bi, 1))
 }
 
 // project looks the input projections [S,N,3H] of tokens [S,N] up in table.
 func project(table, tokens *Node) *Node {
 	oneHot := OneHot(tokens, table.Shape().Dim(1), dtypes.Float32)
-	return Einsum("snv,svg->sng", oneHot, table)
+	return stackEinsum("snv,svg->sng", oneHot, table)
 }
 
 // step advances states h [S,N,H] by one cell update with input projections
 // xi [S,N,3H].
 func (c gruNodes) step(xi, h *Node) *Node {
 	H := h.Shape().Dim(-1)
-	hh := Einsum("snh,shg->sng", h, c.Wh)
+	hh := stackEinsum("snh,shg->sng", h, c.Wh)
 	gate := func(x *Node, g int) *Node { return SliceAxis(x, -1, AxisRange(g*H, (g+1)*H)) }
 	// r and z share one sigmoid over their 2H columns.
 	rz := Sigmoid(Add(SliceAxis(xi, -1, AxisRange(0, 2*H)), SliceAxis(hh, -1, AxisRange(0, 2*H))))

@@ -19,8 +19,12 @@ func JudgeLayout(vocab int, net NetConfig) Layout {
 		ParamSpec{"judge/score_bias", []int{}})
 }
 
-// NewJudge draws the initial weights of judge number j of seed.
+// NewJudge draws the initial weights of judge number j of seed. Like
+// NewPolicy, it returns Params with no values for an invalid cfg.
 func NewJudge(cfg Config, seed, j int) Params {
+	if cfg.Validate() != nil {
+		return Params{}
+	}
 	rng := newStream(seed, streamJudgeInit, j)
 	K, E, H := cfg.World.Vocab, cfg.Net.Embed, cfg.Net.Hidden
 	v := [][]float32{normalInit(rng, K*E, 1/float64(E))}
@@ -45,7 +49,7 @@ func newJudgeNodes(n []*Node) *judgeNodes {
 
 // readout maps final states [S,N,H] to scores [S,N].
 func (j *judgeNodes) readout(h *Node) *Node {
-	return Add(Einsum("snh,sh->sn", h, j.Wd), ExpandAxes(j.Bd, 1))
+	return Add(stackEinsum("snh,sh->sn", h, j.Wd), ExpandAxes(j.Bd, 1))
 }
 
 // score returns J(x) [S,N] of sequences tokens [S,N,L].

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"time"
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 	"github.com/gomlx/gomlx/core/tensors"
@@ -24,6 +25,30 @@ type Lab struct {
 
 	execMu sync.Mutex // guards execs
 	execs  map[any]*Exec
+
+	timesMu sync.Mutex // guards times
+	times   PhaseTimes
+}
+
+// PhaseTimes is the wall time a Lab has spent in each phase of its runs.
+type PhaseTimes struct {
+	Pretrain    time.Duration // pretraining judges, alignment checks included
+	Train       time.Duration // inner steps of the co-evolution loop (graph compilation included)
+	Diagnostics time.Duration // the exact diagnostics at iterations 0..N
+}
+
+// Times returns the wall time spent in each phase since NewLab.
+func (lab *Lab) Times() PhaseTimes {
+	lab.timesMu.Lock()
+	defer lab.timesMu.Unlock()
+	return lab.times
+}
+
+// since adds the time elapsed since start to the phase chosen by field.
+func (lab *Lab) since(start time.Time, field func(*PhaseTimes) *time.Duration) {
+	lab.timesMu.Lock()
+	defer lab.timesMu.Unlock()
+	*field(&lab.times) += time.Since(start)
 }
 
 // NewLab validates cfg, builds its world and returns a Lab computing on
@@ -164,7 +189,8 @@ func (lab *Lab) Evaluate(policy Params, judges []Params) (Diagnostics, Scores, e
 		return Diagnostics{}, Scores{}, err
 	}
 	sc := Scores{LogProb: lp[0], JudgeMean: meanRows(js)}
-	return lab.World.Diagnose(sc.LogProb, sc.JudgeMean), sc, nil
+	d, err := lab.World.Diagnose(sc.LogProb, sc.JudgeMean)
+	return d, sc, err
 }
 
 // Scores are a policy's log-probability and the judges' mean score of every

@@ -94,7 +94,10 @@ func TestPolicyProbabilitiesSumToOne(t *testing.T) {
 	// With zero output weights every next-token distribution is uniform.
 	p := NewPolicy(lab.Config, 0)
 	clear(p.Values[5])
-	d := lab.World.Diagnose(policyLogProbs(t, lab, p), lab.World.Quality)
+	d, err := lab.World.Diagnose(policyLogProbs(t, lab, p), lab.World.Quality)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if math.Abs(d.PolicyEntropy-math.Log(4096)) > 1e-4 {
 		t.Errorf("entropy of the uniform policy = %v, want ln 4096", d.PolicyEntropy)
 	}
@@ -142,7 +145,7 @@ func TestSamplingMatchesProbabilities(t *testing.T) {
 	for x, v := range lp {
 		probs[x] = math.Exp(v)
 	}
-	if want := GreedyDecode(probs, 8, 4); greedy != want {
+	if want, err := GreedyDecode(probs, 8, 4); err != nil || greedy != want {
 		t.Errorf("greedy decode of the network %s, from the enumerated π %s", lab.World.Render(greedy), lab.World.Render(want))
 	}
 	// This policy is peaked enough for its greedy decode to be π's mode.

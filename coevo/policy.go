@@ -24,7 +24,13 @@ func PolicyLayout(vocab int, net NetConfig) Layout {
 // NewPolicy draws a policy's initial weights for seed (Flax defaults:
 // embeddings N(0, 1/E), LeCun normal input and output kernels, orthogonal
 // recurrent kernels, zero biases).
+//
+// An invalid cfg (see Config.Validate) gives Params with no values, which
+// every Lab method refuses with an error naming the layout.
 func NewPolicy(cfg Config, seed int) Params {
+	if cfg.Validate() != nil {
+		return Params{}
+	}
 	rng := newStream(seed, streamPolicyInit, 0)
 	K, E, H := cfg.World.Vocab, cfg.Net.Embed, cfg.Net.Hidden
 	v := [][]float32{normalInit(rng, (K+1)*E, 1/float64(E))}
@@ -51,7 +57,7 @@ func (p *policyNodes) vocab() int { return p.Wo.Shape().Dim(-1) }
 
 // logSoftmax returns the next-token log-probabilities [S,N,K] of states h.
 func (p *policyNodes) logSoftmax(h *Node) *Node {
-	logits := Add(Einsum("snh,shk->snk", h, p.Wo), ExpandAxes(p.Bo, 1))
+	logits := Add(stackEinsum("snh,shk->snk", h, p.Wo), ExpandAxes(p.Bo, 1))
 	return LogSoftmax(logits, -1)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's graph package is written for dot import.
 	"github.com/gomlx/gomlx/core/tensors"
@@ -75,6 +76,7 @@ func (lab *Lab) pretrain(ctx context.Context, keys []judgeKey, progress func(Pro
 	if len(todo) == 0 {
 		return nil
 	}
+	defer lab.since(time.Now(), func(p *PhaseTimes) *time.Duration { return &p.Pretrain })
 	cfg, w := lab.Config, lab.World
 	P, B, L := len(todo), cfg.Pretrain.Batch, cfg.World.Length
 	layout := JudgeLayout(cfg.World.Vocab, cfg.Net)

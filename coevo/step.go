@@ -19,7 +19,7 @@ type stepShape struct {
 	JudgeArrays   int // len(JudgeLayout)
 	SelfJudges    int // GS judges taking a self-labelled step; 0 leaves the step out
 	AnchorJudges  int // GA judges taking an anchor step
-	AnchorPairs   int // NA, most anchor pairs of any of them
+	AnchorPairs   int // NA, the pairs an anchor step has room for: always Batch (see batch.due)
 	MetaJudges    int // GM judges checked by the meta-judge
 	MetaPairs     int // M, largest meta holdout among them
 	ExactEntropy  bool
@@ -71,7 +71,6 @@ const (
 	outJudgeLoss           // [G], the judge's self-labelled, anchor and meta losses (0 when not due)
 	outMetaAccuracy        // [G], held-out accuracy when measured
 	outMetaFired           // [G], 1 when the meta-judge stepped
-	outRewardMean          // [R], mean judge reward of the policy batch
 	numStepOutputs
 )
 
@@ -148,7 +147,6 @@ func (sh stepShape) build(g *Graph, nodes []*Node) []*Node {
 	extra[outJudgeLoss] = judgeLoss
 	extra[outMetaAccuracy] = metaAccuracy
 	extra[outMetaFired] = metaFired
-	extra[outRewardMean] = ReduceMean(rewards, -1)
 	return append(out, extra...)
 }
 

@@ -216,6 +216,7 @@ type ConflictError struct {
 	Want  []string  // the RunHash the sweep would record
 }
 
+// Error names the conflicting runs (the first three) and both hashes.
 func (e *ConflictError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d run(s) in %s were made with another configuration than this one", len(e.Runs), e.Out)

@@ -17,6 +17,7 @@ type RunSpec struct {
 	Seed      int
 }
 
+// String names the run as "condition seed K".
 func (s RunSpec) String() string { return fmt.Sprintf("%s seed %d", s.Condition.Name, s.Seed) }
 
 // RunResult is a finished (or failed) run.
@@ -82,12 +83,16 @@ func (s RunSpec) Validate() error {
 
 // Run advances all specs together, stacked in one batch: one graph
 // execution per inner step for all of them. Each run draws its random
-// numbers from its own streams, so what it computes depends only on its
-// condition, seed and the Lab's config, not on the other runs of the batch;
-// the floating-point results agree with a run alone up to rounding (the
-// kernels may sum in another order for another stack size). A run that meets a NaN or Inf stops with RunResult.Err set
-// (naming condition, seed, iteration and step) while the others finish;
-// Run then also returns the joined errors.
+// numbers from its own streams, and the stacked products are computed so
+// that each run's sums do not depend on the stack (see stackEinsum), so what
+// a run computes depends only on its condition, seed, the Lab's config and
+// the backend, not on the other runs of the batch: on the pure-Go backend
+// its numbers are those of the run alone, bit for bit. (One exception:
+// meta-judges with different holdout fractions in one batch share a holdout
+// padded to the largest, which changes the last bits of the smaller ones.)
+// A run that meets a NaN or Inf stops with RunResult.Err set (naming
+// condition, seed, iteration and step) while the others finish; Run then
+// also returns the joined errors.
 func (lab *Lab) Run(ctx context.Context, specs []RunSpec, opts RunOptions) ([]RunResult, error) {
 	for _, s := range specs {
 		if err := s.Validate(); err != nil {
@@ -276,11 +281,45 @@ func (b *batch) run(ctx context.Context, progress func(Progress)) error {
 	return b.finish()
 }
 
+// dueJudges are the judges due for each kind of update at one inner step,
+// and the step graph's shape that follows from them.
+type dueJudges struct {
+	shape                        stepShape
+	self, selfRuns, anchor, meta []int // stack indices (selfRuns: their runs)
+}
+
+// due lists the judges due for updates at inner step s.
+func (b *batch) due(s int) dueJudges {
+	d := dueJudges{shape: b.shape}
+	for g, r := range b.judgeRun {
+		k := b.specs[r].Condition.Knobs
+		if !k.Frozen && s%k.JudgeUpdateEvery == 0 {
+			d.self, d.selfRuns = append(d.self, g), append(d.selfRuns, r)
+			if b.anchorPairs[g] > 0 {
+				d.anchor = append(d.anchor, g)
+				// Room for B pairs, the most n_a = max(1, ⌊B·f⌋) can be, whatever
+				// the batch holds: a judge with fewer pairs is padded with
+				// pairs of weight 0, and padding to a fixed size keeps its sums,
+				// and so its numbers, the same alone and in any batch.
+				d.shape.AnchorPairs = b.shape.Batch
+			}
+		}
+		if k.MetaOn() && s%k.MetaUpdateEvery == 0 {
+			d.meta = append(d.meta, g)
+		}
+	}
+	d.shape.SelfJudges, d.shape.AnchorJudges, d.shape.MetaJudges = len(d.self), len(d.anchor), len(d.meta)
+	if len(d.meta) > 0 {
+		d.shape.MetaPairs = len(b.metaPairs)
+	}
+	return d
+}
+
 // step builds one inner step's inputs from the runs' own random streams and
 // the judges due for updates, executes the step graph and checks the losses.
 func (b *batch) step(t, s int) error {
-	sh := b.shape
-	R, B, L := sh.Runs, sh.Batch, sh.Length
+	defer b.lab.since(time.Now(), func(p *PhaseTimes) *time.Duration { return &p.Train })
+	R, B, L := b.shape.Runs, b.shape.Batch, b.shape.Length
 	w := b.lab.World
 	uP := make([]float32, R*B*L)
 	uJ := make([]float32, R*2*B*L)
@@ -294,22 +333,8 @@ func (b *batch) step(t, s int) error {
 		tensors.FromFlatDataAndDimensions(uJ, R, 2*B, L))
 	args = append(args, b.static...)
 
-	// The judges due for each kind of update at this step.
-	var selfJudges, selfRuns, anchorJudges, metaJudges []int
-	for g, r := range b.judgeRun {
-		k := b.specs[r].Condition.Knobs
-		if !k.Frozen && s%k.JudgeUpdateEvery == 0 {
-			selfJudges, selfRuns = append(selfJudges, g), append(selfRuns, r)
-			if b.anchorPairs[g] > 0 {
-				anchorJudges = append(anchorJudges, g)
-				sh.AnchorPairs = max(sh.AnchorPairs, b.anchorPairs[g])
-			}
-		}
-		if k.MetaOn() && s%k.MetaUpdateEvery == 0 {
-			metaJudges = append(metaJudges, g)
-		}
-	}
-	sh.SelfJudges, sh.AnchorJudges, sh.MetaJudges = len(selfJudges), len(anchorJudges), len(metaJudges)
+	due := b.due(s)
+	sh, selfJudges, selfRuns, anchorJudges, metaJudges := due.shape, due.self, due.selfRuns, due.anchor, due.meta
 	if len(selfJudges) > 0 {
 		args = append(args, stackIndices(selfJudges), stackIndices(selfRuns))
 	}
@@ -334,7 +359,6 @@ func (b *batch) step(t, s int) error {
 	}
 	if GM := len(metaJudges); GM > 0 {
 		M := len(b.metaPairs)
-		sh.MetaPairs = M
 		weights := make([]float32, GM*M)
 		threshold := make([]float32, GM)
 		for i, g := range metaJudges {
@@ -420,6 +444,7 @@ func (b *batch) reset(t int) error {
 // record appends iteration t's exact diagnostics to every healthy run.
 func (b *batch) record(t int) error {
 	lab := b.lab
+	defer lab.since(time.Now(), func(p *PhaseTimes) *time.Duration { return &p.Diagnostics })
 	logProb, scores, err := lab.score(b.policy.params(), b.judges.params())
 	if err != nil {
 		return fmt.Errorf("diagnostics of iteration %d: %w", t, err)
@@ -436,7 +461,16 @@ func (b *batch) record(t int) error {
 			b.fail(r, fmt.Errorf("%s: non-finite weights at the end of iteration %d", spec, t))
 			continue
 		}
-		d := lab.World.Diagnose(logProb[r], meanRows(judgesOf[r]))
+		d, err := lab.World.Diagnose(logProb[r], meanRows(judgesOf[r]))
+		if err != nil {
+			return fmt.Errorf("%s: iteration %d: %w", spec, t, err)
+		}
+		if bad := d.nonFinite(); bad != "" {
+			// A judge that scores every sequence alike has no rank
+			// correlation: the run cannot be recorded, like a NaN loss.
+			b.fail(r, fmt.Errorf("%s: %s is %v at the end of iteration %d", spec, bad, d.field(bad), t))
+			continue
+		}
 		rec := Record{
 			Condition: spec.Condition.Name, Seed: spec.Seed, Iteration: t,
 			PolicyQuality: d.PolicyQuality, JudgeAlignment: d.JudgeAlignment,

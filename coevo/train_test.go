@@ -208,25 +208,69 @@ func TestDeterminism(t *testing.T) {
 }
 
 // TestBatchedMatchesSingle runs several conditions stacked in one batch and
-// each alone: a run's numbers must not depend on its batch.
+// some of them alone: a run's numbers, to the last bit, must not depend on
+// its batch. The batch is large enough for the stacked products to be cut
+// into chunks (14 runs, 17 judges, 5 meta-judges) and mixes anchor
+// fractions, so the anchor steps' padding is exercised too.
 func TestBatchedMatchesSingle(t *testing.T) {
 	lab := shortLab(t, 2, 10)
-	specs := []RunSpec{
-		{mustCondition(t, "baseline"), 0},
-		{mustCondition(t, "anchor_0.1"), 1},
-		{mustCondition(t, "ensemble_3"), 0},
-		{mustCondition(t, "asym_meta_1"), 1},
-		{mustCondition(t, "reinit_1"), 0},
-		{mustCondition(t, "frozen"), 2},
+	var specs []RunSpec
+	for _, name := range []string{"baseline", "anchor_0.1", "anchor_0.05", "ensemble_3", "reinit_1", "frozen", "asymmetric_2", "meta_10"} {
+		specs = append(specs, RunSpec{mustCondition(t, name), 0})
 	}
+	for seed := range 5 {
+		specs = append(specs, RunSpec{mustCondition(t, "asym_meta_1"), seed})
+	}
+	specs = append(specs, RunSpec{mustCondition(t, "baseline"), 1})
 	batched := runOne(t, lab, specs...)
-	for i, s := range specs {
-		alone := runOne(t, lab, s)[0]
+	for _, i := range []int{0, 1, 2, 3, 9} {
+		alone := runOne(t, lab, specs[i])[0]
 		for k := range alone.Records {
-			if !recordsEqual(alone.Records[k], batched[i].Records[k], 1e-4) {
-				t.Errorf("%s iteration %d:\nalone   %+v\nbatched %+v", s, k, alone.Records[k], batched[i].Records[k])
+			if !recordsEqual(alone.Records[k], batched[i].Records[k], 0) {
+				t.Errorf("%s iteration %d:\nalone   %+v\nbatched %+v", specs[i], k, alone.Records[k], batched[i].Records[k])
 			}
 		}
+		if !alone.FinalPolicy.Equal(batched[i].FinalPolicy) {
+			t.Errorf("%s: the final policy differs alone and batched", specs[i])
+		}
+		for j := range alone.FinalJudges {
+			if !alone.FinalJudges[j].Equal(batched[i].FinalJudges[j]) {
+				t.Errorf("%s: judge %d differs alone and batched", specs[i], j)
+			}
+		}
+	}
+}
+
+// TestPretrainingIndependentOfStack pretrains a judge alone and among 22
+// (more than fit one small matrix kernel): the weights must be identical,
+// so that every process, shard and batch starts a seed from the same judge.
+func TestPretrainingIndependentOfStack(t *testing.T) {
+	base := testLab(t)
+	alone, err := NewLab(base.Config, base.Backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := alone.pretrain(context.Background(), []judgeKey{{3, 1}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	stacked, err := NewLab(base.Config, base.Backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []judgeKey
+	for seed := range 11 {
+		keys = append(keys, judgeKey{seed, 0}, judgeKey{seed, 1})
+	}
+	if err := stacked.pretrain(context.Background(), keys, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, b := alone.judges[judgeKey{3, 1}], stacked.judges[judgeKey{3, 1}]
+	if a.Steps != b.Steps || !a.Params.Equal(b.Params) {
+		t.Errorf("judge 1 of seed 3: %d steps (alignment %v) alone, %d steps (alignment %v) among 25; weights equal: %v",
+			a.Steps, a.Alignment, b.Steps, b.Alignment, a.Params.Equal(b.Params))
+	}
+	if len(keys) <= (smallKernelFlops-1)/(64*32*96) {
+		t.Fatalf("%d judges fit one small kernel: the test would not cut the stack", len(keys))
 	}
 }
 
@@ -368,5 +412,15 @@ func TestSummarizePeakAfterTheStart(t *testing.T) {
 	// count); degradation = 100·(1.5 − 0.5)/1.5.
 	if s.PeakIteration != 2 || s.PeakQuality != 1.5 || s.FinalQuality != 0.5 || math.Abs(s.DegradationPct-100.0/1.5) > 1e-6 {
 		t.Errorf("Summarize = %+v", s)
+	}
+}
+
+func TestTimesCoverEveryPhase(t *testing.T) {
+	lab := shortLab(t, 1, 2)
+	delete(lab.judges, judgeKey{7, 0}) // seed 7's judge is pretrained by this lab
+	runOne(t, lab, RunSpec{mustCondition(t, "baseline"), 7})
+	pt := lab.Times()
+	if pt.Pretrain <= 0 || pt.Train <= 0 || pt.Diagnostics <= 0 {
+		t.Errorf("times by phase %+v: every phase took time", pt)
 	}
 }

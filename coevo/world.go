@@ -44,7 +44,7 @@ func NewWorld(cfg WorldConfig) (*World, error) {
 	w.Quality = make([]float64, w.Size)
 	tokens := make([]int, L)
 	for x := range w.Size {
-		w.Decode(x, tokens)
+		_ = w.Decode(x, tokens) // x is in range and tokens has length L
 		// Sum in float32, as the reference computes q* in float32.
 		var q float32
 		for i, tok := range tokens {
@@ -106,19 +106,30 @@ func ipow(base, exp int) int {
 	return n
 }
 
-// Decode writes the tokens of sequence index x into tokens (length L).
-func (w *World) Decode(x int, tokens []int) {
+// Decode writes the tokens of sequence index x into tokens[:L]. An index
+// outside [0, Size) or a slice shorter than L is an error.
+func (w *World) Decode(x int, tokens []int) error {
+	if x < 0 || x >= w.Size {
+		return fmt.Errorf("decode: index %d outside [0, %d)", x, w.Size)
+	}
+	if len(tokens) < w.Config.Length {
+		return fmt.Errorf("decode: room for %d tokens, the world's length is %d", len(tokens), w.Config.Length)
+	}
 	K := w.Config.Vocab
 	for i := w.Config.Length - 1; i >= 0; i-- {
 		tokens[i] = x % K
 		x /= K
 	}
+	return nil
 }
 
-// Tokens returns the tokens of sequence index x.
+// Tokens returns the tokens of sequence index x, or nil when x is outside
+// [0, Size).
 func (w *World) Tokens(x int) []int {
 	tokens := make([]int, w.Config.Length)
-	w.Decode(x, tokens)
+	if w.Decode(x, tokens) != nil {
+		return nil
+	}
 	return tokens
 }
 
@@ -139,7 +150,7 @@ func (w *World) Index(tokens []int) (int, error) {
 }
 
 // Render writes sequence index x in arrows (for K ≤ 8) or as token numbers
-// separated by spaces.
+// separated by spaces; an index outside [0, Size) renders empty.
 func (w *World) Render(x int) string {
 	return RenderTokens(w.Tokens(x))
 }
@@ -218,7 +229,9 @@ type Pair struct {
 // MetaHoldout returns the first n held-out meta-judge pairs: drawn uniformly
 // with replacement once from the world seed, the same for every seed and
 // condition, and nested, so a smaller holdout is a prefix of a larger one.
+// A negative n gives no pairs.
 func (w *World) MetaHoldout(n int) []Pair {
+	n = max(n, 0)
 	rng := rand.New(rand.NewPCG(uint64(w.Config.Seed), streamMetaHoldout))
 	pairs := make([]Pair, n)
 	for i := range pairs {

@@ -230,6 +230,12 @@ func (j trainJob) train(ctx context.Context, e *env, todo []coevo.RunSpec) error
 		el := time.Since(start)
 		e.logf("%d run(s) written to %s in %s (%.0f run-steps/s, pretraining included)",
 			len(res.Written), out, fmtDuration(el), float64(steps)/el.Seconds())
+		pt := lab.Times()
+		share := func(d time.Duration) string {
+			return fmt.Sprintf("%s (%.0f%%)", fmtDuration(d), 100*d.Seconds()/el.Seconds())
+		}
+		e.logf("time by phase: pretraining %s, training %s, diagnostics %s",
+			share(pt.Pretrain), share(pt.Train), share(pt.Diagnostics))
 	}
 	return nil
 }
