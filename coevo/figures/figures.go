@@ -60,8 +60,10 @@ func FamilyByName(name string) (MitigationFamily, bool) {
 	return MitigationFamily{}, false
 }
 
-// BestPractical lists the best setting of each practical mitigation family,
-// the conditions BestMitigations compares with the baseline.
+// BestPractical lists the setting of each practical mitigation family that
+// the best-mitigations figure shows (the settings the original's figure
+// names, fixed in advance; not a ranking of the measured runs): the
+// conditions BestMitigations compares with the baseline.
 var BestPractical = []string{"asymmetric_10", "ensemble_5", "reinit_5", "asym_meta_10"}
 
 // The Okabe–Ito palette (Okabe & Ito 2008), distinguishable with the common
@@ -90,7 +92,9 @@ const (
 	refWidth   = 1.2
 	glyphSize  = 3.2
 	bandAlpha  = 0.2
-	seedAlpha  = 0.55
+	// betweenAlpha shades the range between the bounds, lighter than any band.
+	betweenAlpha = 0.12
+	seedAlpha    = 0.55
 )
 
 // series is one condition as drawn in a figure.
@@ -101,10 +105,19 @@ type series struct {
 	glyph  draw.GlyphDrawer // nil: no markers
 	dashes []vg.Length
 	width  vg.Length
-	band   bool // draw the ±1 std band
-	seeds  bool // draw each seed as a thin line
-	bound  bool // a boundary condition: listed after the others in the legend
+	band   bool      // draw the ±1 std band
+	seeds  bool      // draw each seed as a thin line
+	bound  boundKind // a boundary condition: listed after the others in the legend
 }
+
+// boundKind marks the boundary conditions of a figure.
+type boundKind int
+
+const (
+	notBound   boundKind = iota
+	lowerBound           // the frozen judge
+	upperBound           // the 10% oracle anchor
+)
 
 // Headline draws the 2×2 panel of one condition ("" means the baseline):
 // the mean over seeds with a ±1 std band and each seed as a thin line.
@@ -158,10 +171,12 @@ func Family(runs *report.Runs, family MitigationFamily, refs Refs) (*Figure, err
 	return build(runs, "family_"+family.Name, title, ss, refs, notes)
 }
 
-// BestMitigations draws the baseline and the best setting of each practical
-// family (BestPractical) as mean lines with ±1 std bands, between the
+// BestMitigations draws the baseline and the chosen setting of each
+// practical family (BestPractical) as mean lines with ±1 std bands, between the
 // boundary conditions drawn as grey lines without bands: the frozen judge
-// (dashed, lower bound) and the 10% oracle anchor (dotted, upper bound).
+// (dashed, lower bound) and the 10% oracle anchor (dotted, upper bound). In
+// the policy-quality panel, where they bound what a method can reach, the
+// range between the two is shaded grey.
 // Absent conditions are skipped with a note; when neither the baseline nor
 // any of BestPractical is present the error wraps ErrNoData.
 func BestMitigations(runs *report.Runs, refs Refs) (*Figure, error) {
@@ -191,11 +206,11 @@ func BestMitigations(runs *report.Runs, refs Refs) (*Figure, error) {
 	var bounds []series
 	if has("frozen") {
 		bounds = append(bounds, series{cond: "frozen", label: "lower bound: frozen judge", color: boundGrey,
-			dashes: []vg.Length{9, 4}, width: boundWidth, bound: true})
+			dashes: []vg.Length{9, 4}, width: boundWidth, bound: lowerBound})
 	}
 	if has("anchor_0.1") {
 		bounds = append(bounds, series{cond: "anchor_0.1", label: "upper bound: 10% oracle anchor", color: boundGrey,
-			dashes: []vg.Length{2, 3}, width: boundWidth + 0.4, bound: true})
+			dashes: []vg.Length{2, 3}, width: boundWidth + 0.4, bound: upperBound})
 	}
 	var notes []string
 	if len(missing) > 0 {
@@ -266,9 +281,21 @@ func build(runs *report.Runs, name, title string, ss []series, refs Refs, notes 
 	xmax := float64(max(last, 1))
 	banded := false
 
+	lower, upper := boundIndex(ss, lowerBound), boundIndex(ss, upperBound)
+	between := false
 	for _, m := range report.Metrics {
 		p := newPanel(m.Title(), panelYLabels[m])
-		// Bands under seeds under means, so that no mean line is hidden.
+		// The range between the bounds under bands under seeds under means,
+		// so that no mean line is hidden.
+		if m == report.PolicyQuality && lower >= 0 && upper >= 0 {
+			lo, hi := bands[lower][m], bands[upper][m]
+			if poly, err := ringPolygon(lo.Iterations, lo.Mean, hi.Iterations, hi.Mean, boundGrey, betweenAlpha); err != nil {
+				return nil, fmt.Errorf("figures: %s: range between the bounds: %w", name, err)
+			} else if poly != nil {
+				p.Add(poly)
+				between = true
+			}
+		}
 		for i, s := range ss {
 			if !s.band {
 				continue
@@ -327,7 +354,7 @@ func build(runs *report.Runs, name, title string, ss []series, refs Refs, notes 
 	order := make([]int, 0, len(ss))
 	for _, bound := range []bool{false, true} {
 		for i, s := range ss {
-			if s.bound == bound {
+			if (s.bound != notBound) == bound {
 				order = append(order, i)
 			}
 		}
@@ -343,6 +370,10 @@ func build(runs *report.Runs, name, title string, ss []series, refs Refs, notes 
 			thumbs = append(thumbs, &plotter.Scatter{GlyphStyle: s.glyphStyle()})
 		}
 		f.legend = append(f.legend, legendEntry{s.label, thumbs})
+	}
+	if between {
+		f.legend = append(f.legend, legendEntry{"between the bounds (policy quality)",
+			[]plot.Thumbnailer{&plotter.Polygon{Color: withAlpha(boundGrey, betweenAlpha), LineStyle: draw.LineStyle{Color: color.Transparent}}}})
 	}
 	for _, s := range ss {
 		if s.seeds {
@@ -428,27 +459,48 @@ func (s series) glyphStyle() draw.GlyphStyle {
 // bandPolygon returns the ±1 std band of a course, or nil when the std is
 // undefined (one seed).
 func bandPolygon(b report.Band, col color.NRGBA) (*plotter.Polygon, error) {
-	n := len(b.Mean)
-	if n == 0 {
+	lo, hi := make([]float64, len(b.Mean)), make([]float64, len(b.Mean))
+	for i := range b.Mean {
+		lo[i], hi[i] = b.Mean[i]-b.Std[i], b.Mean[i]+b.Std[i]
+	}
+	return ringPolygon(b.Iterations, lo, b.Iterations, hi, col, bandAlpha)
+}
+
+// ringPolygon fills the area between two courses (iterations x, values y),
+// or returns nil when either is empty or holds a NaN.
+func ringPolygon(xLow []int, yLow []float64, xHigh []int, yHigh []float64, col color.NRGBA, alpha float64) (*plotter.Polygon, error) {
+	if len(yLow) == 0 || len(yHigh) == 0 {
 		return nil, nil
 	}
-	ring := make(plotter.XYs, 0, 2*n)
-	for i := range n {
-		if math.IsNaN(b.Std[i]) {
+	ring := make(plotter.XYs, 0, len(yLow)+len(yHigh))
+	for i, y := range yHigh {
+		ring = append(ring, plotter.XY{X: float64(xHigh[i]), Y: y})
+	}
+	for i := len(yLow) - 1; i >= 0; i-- {
+		ring = append(ring, plotter.XY{X: float64(xLow[i]), Y: yLow[i]})
+	}
+	for _, xy := range ring {
+		if math.IsNaN(xy.Y) {
 			return nil, nil
 		}
-		ring = append(ring, plotter.XY{X: float64(b.Iterations[i]), Y: b.Mean[i] + b.Std[i]})
-	}
-	for i := n - 1; i >= 0; i-- {
-		ring = append(ring, plotter.XY{X: float64(b.Iterations[i]), Y: b.Mean[i] - b.Std[i]})
 	}
 	poly, err := plotter.NewPolygon(ring)
 	if err != nil {
 		return nil, err
 	}
-	poly.Color = withAlpha(col, bandAlpha)
+	poly.Color = withAlpha(col, alpha)
 	poly.LineStyle = draw.LineStyle{Color: color.Transparent, Width: 0}
 	return poly, nil
+}
+
+// boundIndex is the position of the series of the given bound, or −1.
+func boundIndex(ss []series, kind boundKind) int {
+	for i, s := range ss {
+		if s.bound == kind {
+			return i
+		}
+	}
+	return -1
 }
 
 func bandThumb(col color.NRGBA) *plotter.Polygon {

@@ -236,7 +236,7 @@ func TestBestMitigations(t *testing.T) {
 	}
 	text := svgText(t, &svg)
 	mustContain(t, "best mitigations SVG", text, panelTitles...)
-	mustContain(t, "best mitigations SVG", text, "lower bound: frozen judge", "upper bound: 10% oracle anchor",
+	mustContain(t, "best mitigations SVG", text, "lower bound: frozen judge", "upper bound: 10% oracle anchor", "between the bounds (policy quality)",
 		"asym_meta_10 (judge and meta-judge every 10 steps)", "ensemble_5 (5 judges)", "reinit_5")
 	w, h := fig.PixelSize(50)
 	b, err := fig.PNG(50)
