@@ -28,6 +28,12 @@ var (
 // with every operation rounded to float32 (no fused multiply-add).
 // ErfInv32(±1) is ±Inf, |x| > 1 gives NaN, and NaN gives NaN.
 //
+// Measured accuracy against erfinv(x): within 5 ulp for |x| <= 0.99 (3 ulp
+// below 0.5). Closer to ±1 the float32 rounding of x*x, which XLA's formula
+// shares, dominates: up to 8 ulp at the end of the central branch and 65
+// ulp in the tail (|x| >= 0.99662536), while the result stays within 3 ulp
+// of erfinv(sqrt(fl32(x*x))).
+//
 // log1p is evaluated in float64 and rounded to float32, which gives the
 // correctly rounded float32 value in all but astronomically rare cases.
 // XLA's own float32 log1p is an approximation accurate to about one ulp

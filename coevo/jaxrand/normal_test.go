@@ -92,20 +92,3 @@ func TestDeterminism(t *testing.T) {
 		t.Error("modes give the same normals")
 	}
 }
-
-// TestWorld logs the arrays the experiment derives from seed 42: the key
-// is split into (kpos, ktok, kpair), which draw 4, 8 and 32 normals (the
-// caller scales the last by 0.3).
-func TestWorld(t *testing.T) {
-	key, err := PRNGKey(42)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mode := range []Mode{Legacy, Partitionable} {
-		ks := Split(key, 3, mode)
-		t.Logf("%v: kpos=%v ktok=%v kpair=%v", mode, ks[0], ks[1], ks[2])
-		t.Logf("%v: pos   = %v", mode, Normal(ks[0], 4, mode))
-		t.Logf("%v: tok   = %v", mode, Normal(ks[1], 8, mode))
-		t.Logf("%v: pair  = %v", mode, Normal(ks[2], 32, mode))
-	}
-}
