@@ -179,7 +179,8 @@ func ReadManifest(dir, condition string, seed int) (Manifest, error) {
 }
 
 // ReadRecords reads a JSONL records file, naming the file and line of the
-// first line that does not decode.
+// first line that is not exactly one record: one that does not decode, or
+// one with anything but blanks after the record's JSON object.
 func ReadRecords(path string) ([]Record, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -190,13 +191,22 @@ func ReadRecords(path string) ([]Record, error) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for line := 1; sc.Scan(); line++ {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+		b := sc.Bytes()
+		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		var r Record
-		if err := dec.Decode(&r); err != nil {
+		err := dec.Decode(&r)
+		// Decode stops after the first JSON value, so trailing garbage or
+		// a second object (two writes run together) would otherwise pass
+		// silently with only the first record kept.
+		if rest := bytes.TrimSpace(b[dec.InputOffset():]); err == nil && len(rest) > 0 {
+			err = fmt.Errorf("unexpected data after the record's JSON object at byte %d: %.24q",
+				dec.InputOffset(), rest)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
 		records = append(records, r)

@@ -158,23 +158,6 @@ func pairedOn(a, b []Run, v func(Run) float64) Paired {
 	return p
 }
 
-// fmtDiff renders a paired difference as "+0.123 [-0.045, +0.291]".
-func fmtDiff(p Paired) string {
-	if math.IsNaN(p.Lo) {
-		return fmt.Sprintf("%+.3f (no interval with %d seed(s))", round3(p.Diff.Mean), p.Diff.N)
-	}
-	return fmt.Sprintf("%+.3f [%+.3f, %+.3f]", round3(p.Diff.Mean), round3(p.Lo), round3(p.Hi))
-}
-
-// round3 returns 0 for values that print as ±0.000, so that rounding
-// noise does not show as "-0.000".
-func round3(v float64) float64 {
-	if math.Abs(v) < 5e-4 {
-		return 0
-	}
-	return v
-}
-
 // needBaseline returns why a baseline claim cannot be checked with at
 // least minIter iterations after the start and minSeeds seeds, or "".
 func (f *facts) needBaseline(minIter, minSeeds int) string {
@@ -449,7 +432,7 @@ func (f *facts) slowUpdates() Finding {
 		largest = true // a tie for first place
 	}
 	fd.Verdict = both(largest, p.Lo > 0)
-	fd.Evidence = fmt.Sprintf("Δ(asymmetric_10) = %s on %d seeds; ", fmtDiff(p), p.Diff.N)
+	fd.Evidence = fmt.Sprintf("Δ(asymmetric_10) = %s on %d seeds; ", fmtPairedDiff(p), p.Diff.N)
 	switch {
 	case largest && len(es) > 1:
 		fd.Evidence += fmt.Sprintf("the largest of the %d practical conditions measured (next: %s %+.3f).", len(es), es[1].cond, es[1].p.Diff.Mean)
@@ -457,7 +440,7 @@ func (f *facts) slowUpdates() Finding {
 		fd.Evidence += "the only practical condition measured."
 	default:
 		fd.Evidence += fmt.Sprintf("rank %d of the %d practical conditions measured; the largest is %s, Δ = %s.",
-			rank+1, len(es), es[0].cond, fmtDiff(es[0].p))
+			rank+1, len(es), es[0].cond, fmtPairedDiff(es[0].p))
 	}
 	return fd
 }
@@ -486,7 +469,7 @@ func (f *facts) metaOnSlow() Finding {
 		sig = "lies below 0"
 	}
 	fd.Evidence = fmt.Sprintf("asym_meta_10 − asymmetric_10 = %s on %d shared seeds (mean final quality %.3f vs %.3f); the interval %s.",
-		fmtDiff(p), p.Diff.N, f.sums[cond].Final[PolicyQuality].Mean, f.sums[ref].Final[PolicyQuality].Mean, sig)
+		fmtPairedDiff(p), p.Diff.N, f.sums[cond].Final[PolicyQuality].Mean, f.sums[ref].Final[PolicyQuality].Mean, sig)
 	return fd
 }
 
@@ -519,7 +502,7 @@ func (f *facts) ensembles() Finding {
 		}
 		all = all && less && flat
 		parts = append(parts, fmt.Sprintf("%s: final-quality std %.3f vs baseline %.3f; Δ peak %s, Δ final %s",
-			cond, std, baseStd, fmtDiff(peak), fmtDiff(final)))
+			cond, std, baseStd, fmtPairedDiff(peak), fmtPairedDiff(final)))
 	}
 	if measured == 0 {
 		return notMeasured(fd, strings.Join(missing, "; "))
@@ -564,7 +547,7 @@ func (f *facts) resets() Finding {
 			helps++
 		}
 		all = all && help && noisy
-		parts = append(parts, fmt.Sprintf("%s: Δ = %s, final-quality std %.3f vs baseline %.3f", cond, fmtDiff(p), std, baseStd))
+		parts = append(parts, fmt.Sprintf("%s: Δ = %s, final-quality std %.3f vs baseline %.3f", cond, fmtPairedDiff(p), std, baseStd))
 	}
 	if measured == 0 {
 		return notMeasured(fd, strings.Join(missing, "; "))
@@ -609,7 +592,7 @@ func (f *facts) frozen() Finding {
 	fd.Verdict = both(kept == len(rs), near)
 	fd.Evidence = fmt.Sprintf("Alignment kept in %d of %d runs (largest change %.2g; mean final alignment %.3f vs baseline %.3f); "+
 		"Δ final quality vs baseline = %s on %d seeds.",
-		kept, len(rs), drift, f.sums[cond].Final[JudgeAlignment].Mean, f.sums[Baseline].Final[JudgeAlignment].Mean, fmtDiff(p), p.Diff.N)
+		kept, len(rs), drift, f.sums[cond].Final[JudgeAlignment].Mean, f.sums[Baseline].Final[JudgeAlignment].Mean, fmtPairedDiff(p), p.Diff.N)
 	return fd
 }
 
@@ -650,8 +633,9 @@ func (f *facts) anchor() Finding {
 // WriteFindings writes findings as Markdown for a researcher: a title, a
 // line on what was run (conditions × seeds, iterations, configuration,
 // backends and module versions, from the manifests), what loading
-// tolerated, a table Claim | Verdict | Evidence and the list of rules.
-// It does not compute anything: pass it Findings(runs).
+// tolerated, a table Claim | Verdict | Evidence, a line on degradation
+// across the grid (from the runs' summaries, as in the summary table) and
+// the list of rules. It does not check the claims: pass it Findings(runs).
 func WriteFindings(w io.Writer, runs *Runs, fs []Finding) error {
 	var b strings.Builder
 	b.WriteString("# Which of the spec's claims hold in this lab\n\n")
@@ -680,6 +664,9 @@ func WriteFindings(w io.Writer, runs *Runs, fs []Finding) error {
 	for i, f := range fs {
 		fmt.Fprintf(&b, "| %d | %s | **%s** | %s |\n", i+1, cell(f.Claim), f.Verdict, cell(f.Evidence))
 	}
+	if line := describeDegradation(Summarize(runs)); line != "" {
+		b.WriteString("\n" + line)
+	}
 	b.WriteString("\n## Rules\n\n" +
 		"Thresholds were fixed before the runs were read. Means are over seeds; N is the last iteration; " +
 		"intervals are 95% Student t intervals of paired differences over the seeds both conditions share.\n\n")
@@ -690,6 +677,43 @@ func WriteFindings(w io.Writer, runs *Runs, fs []Finding) error {
 		return fmt.Errorf("report: write findings: %w", err)
 	}
 	return nil
+}
+
+// describeDegradation says in one line how often quality is still at its
+// peak at the end: how many runs peak at their last iteration, and which
+// conditions have mean degradation 0 (every run ends at its peak quality,
+// even if an earlier iteration reached it first). The peak and degradation
+// are those of the summary table. It returns "" without runs.
+func describeDegradation(sums []ConditionSummary) string {
+	var runs, atLast int
+	var zero, other []string
+	for _, s := range sums {
+		for _, it := range s.PeakIterations {
+			runs++
+			if it == s.Iterations {
+				atLast++
+			}
+		}
+		if s.DegradationPct.Mean == 0 {
+			zero = append(zero, s.Condition)
+		} else {
+			other = append(other, s.Condition)
+		}
+	}
+	if runs == 0 {
+		return ""
+	}
+	line := fmt.Sprintf("Degradation across the grid: runs peaking at their last iteration: %d of %d; "+
+		"conditions with mean degradation 0: %d of %d", atLast, runs, len(zero), len(sums))
+	// Name the shorter list.
+	switch {
+	case len(zero) == 0 || len(other) == 0:
+	case len(zero) <= len(other):
+		line += " (" + strings.Join(zero, ", ") + ")"
+	default:
+		line += " (all but " + strings.Join(other, ", ") + ")"
+	}
+	return line + ". Peak: first maximum of quality from iteration 1; degradation: 100·(peak − final)/|peak|.\n"
 }
 
 // cell makes text safe for a Markdown table cell.

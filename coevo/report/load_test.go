@@ -49,13 +49,34 @@ func TestLoadErrors(t *testing.T) {
 			setup: func(t *testing.T, dir string) (string, int) {
 				write(t, dir, flat(twoConds, 0)...)
 				p, _ := coevo.RunPaths(dir, "baseline", 0)
-				b, _ := os.ReadFile(p)
-				lines := strings.SplitAfter(string(b), "\n")
-				lines[2] = "{not json\n"
-				os.WriteFile(p, []byte(strings.Join(lines, "")), 0o644)
+				rewriteLine(t, p, 3, func(string) string { return "{not json" })
 				return p, 3
 			},
 			kind: report.ErrCorrupt,
+		},
+		{
+			// A decoder reading one value per line would keep the record
+			// and drop the rest.
+			name: "text after the record",
+			setup: func(t *testing.T, dir string) (string, int) {
+				write(t, dir, flat(twoConds, 0)...)
+				p, _ := coevo.RunPaths(dir, "ensemble_3", 0)
+				rewriteLine(t, p, 2, func(l string) string { return l + " garbage" })
+				return p, 2
+			},
+			kind:     report.ErrCorrupt,
+			contains: []string{"unexpected data after the record", `"garbage"`},
+		},
+		{
+			name: "two records on one line",
+			setup: func(t *testing.T, dir string) (string, int) {
+				write(t, dir, flat(twoConds, 0)...)
+				p, _ := coevo.RunPaths(dir, "baseline", 0)
+				rewriteLine(t, p, 1, func(l string) string { return l + l })
+				return p, 1
+			},
+			kind:     report.ErrCorrupt,
+			contains: []string{"unexpected data after the record"},
 		},
 		{
 			name: "records without manifest",
@@ -368,5 +389,23 @@ func TestLoadErrorUnwrap(t *testing.T) {
 	var syn *json.SyntaxError
 	if !errors.Is(err, report.ErrCorrupt) || !errors.As(err, &syn) || !strings.HasPrefix(err.Error(), man) {
 		t.Errorf("Load with a broken manifest = %v", err)
+	}
+}
+
+// rewriteLine replaces line n (1-based, without its newline) of the file at
+// path with f of it.
+func rewriteLine(t *testing.T, path string, n int, f func(line string) string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	if n < 1 || n > len(lines) {
+		t.Fatalf("%s has no line %d", path, n)
+	}
+	lines[n-1] = f(lines[n-1])
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

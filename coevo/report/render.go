@@ -99,10 +99,20 @@ func fmtPaired(s ConditionSummary) string {
 		return "(reference)"
 	case s.VsBaseline == nil:
 		return "n/a"
-	case math.IsNaN(s.VsBaseline.Lo):
-		return fmt.Sprintf("%+.3f (n=%d)", s.VsBaseline.Diff.Mean, s.VsBaseline.Diff.N)
 	}
-	p := s.VsBaseline
+	return fmtPairedDiff(*s.VsBaseline)
+}
+
+// fmtPairedDiff renders a paired difference as "+0.123 [-0.045, +0.291]",
+// or "+0.123 (n=1)" when there are too few seeds for an interval. The
+// summary and the findings both use it, so that a number reads the same in
+// both. Signs are kept when a value rounds to zero: a mean difference of
+// −0.0004 prints as "-0.000", which says on which side of zero it lies
+// (what the findings' rules test) instead of hiding it.
+func fmtPairedDiff(p Paired) string {
+	if math.IsNaN(p.Lo) {
+		return fmt.Sprintf("%+.3f (n=%d)", p.Diff.Mean, p.Diff.N)
+	}
 	return fmt.Sprintf("%+.3f [%+.3f, %+.3f]", p.Diff.Mean, p.Lo, p.Hi)
 }
 
