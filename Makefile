@@ -8,6 +8,10 @@ BIN       ?= bin/coevo
 CONDITION ?= baseline
 SEEDS     ?= 0-4
 RUN_FLAGS ?=
+# make run writes its runs here, apart from the committed reference runs in
+# RUNS; a second make run skips the runs already finished, FORCE=1 redoes them.
+RUN_OUT   ?= runs
+FORCE     ?=
 RUNS      ?= results/runs
 SWEEP_FLAGS ?= --max-batch 85
 FIGURES   ?= results/figures
@@ -16,6 +20,10 @@ BENCH     ?= .
 BENCHTIME ?= 10x
 REPEAT    ?= 3
 TEST_FLAGS ?=
+# The tests run on the pure-Go backend, on which their expected outputs and
+# determinism checks were recorded, even where an XLA plugin is installed (the
+# docker image): COEVO_TEST_BACKEND=xla:cpu (any GOMLX_BACKEND value) opts in.
+TEST_BACKEND = GOMLX_BACKEND=$${COEVO_TEST_BACKEND:-go}
 SETUP_FLAGS ?=
 IMAGE     ?= coevolab
 DOCKER_BUILD_FLAGS ?=
@@ -38,7 +46,9 @@ export COEVO_RUNS := $(abspath $(RUNS))
 help: ## list the targets
 	@echo "coevolab — first commands: 'make run' (set up + run the main job) and 'make test'."
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "Variables (make VAR=value): CONDITION=$(CONDITION) SEEDS=$(SEEDS) RUNS=$(RUNS) BENCHTIME=$(BENCHTIME) NB_TIMEOUT=$(NB_TIMEOUT); see environment.md"
+	@echo "Variables (make VAR=value): CONDITION=$(CONDITION) SEEDS=$(SEEDS) RUN_OUT=$(RUN_OUT) FORCE=$(FORCE) RUNS=$(RUNS) BENCHTIME=$(BENCHTIME) NB_TIMEOUT=$(NB_TIMEOUT); see environment.md"
+	@echo "'make run' writes to RUN_OUT ($(RUN_OUT)/); run again, it skips the finished runs; 'make run FORCE=1' redoes them."
+	@echo "Tests run on the pure-Go backend; COEVO_TEST_BACKEND=xla:cpu make test opts in to another."
 
 setup: ## install/check everything (Jupyter, GoNB kernel, pinned Go tools, Go modules)
 	@bash scripts/setup.sh $(SETUP_FLAGS)
@@ -48,20 +58,23 @@ build: ## build the CLI into bin/coevo
 
 # The main job. Setup is quick when nothing is missing; Jupyter is optional
 # for it (a machine without apt/root still runs the job, with a warning).
-run: ## set up if needed, then run the main job (CONDITION, SEEDS)
+# It writes into RUN_OUT (runs/), not into the committed reference runs of
+# results/runs, so that a fresh checkout trains; run again, it skips the runs
+# already finished; FORCE=1 passes --force and redoes them.
+run: ## set up if needed, then run the main job (CONDITION, SEEDS) into RUN_OUT=runs/; FORCE=1 redoes it
 	@bash scripts/setup.sh --jupyter-optional $(SETUP_FLAGS)
 	$(GO) build -o $(BIN) ./coevo/cmd/coevo
-	$(BIN) run --condition $(CONDITION) --seeds $(SEEDS) $(RUN_FLAGS)
+	$(BIN) run --condition $(CONDITION) --seeds $(SEEDS) --out $(RUN_OUT) $(if $(filter-out 0 no false,$(FORCE)),--force) $(RUN_FLAGS)
 
-test: vet ## go vet + go test (short; long tests are skipped)
-	$(GO) test $(TEST_FLAGS) ./...
+test: vet ## go vet + go test (short; long tests are skipped; pure-Go backend unless COEVO_TEST_BACKEND)
+	$(TEST_BACKEND) $(GO) test $(TEST_FLAGS) ./...
 
 # Long tests are skipped unless COEVO_LONG=1 (or the test flag -long).
 test-long: ## all tests, including the long ones (COEVO_LONG=1)
-	COEVO_LONG=1 $(GO) test -timeout 60m $(TEST_FLAGS) ./...
+	COEVO_LONG=1 $(TEST_BACKEND) $(GO) test -timeout 60m $(TEST_FLAGS) ./...
 
 bench: ## benchmarks of the library (BENCH regexp, BENCHTIME)
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) ./coevo/...
+	$(TEST_BACKEND) $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) ./coevo/...
 
 bench-run: build ## time the main job end to end, into a fresh folder (REPEAT times)
 	@for i in $$(seq $(REPEAT)); do d=$$(mktemp -d); \
@@ -113,5 +126,5 @@ fmt: ## gofmt the Go sources
 vet: ## go vet
 	$(GO) vet ./...
 
-clean: ## remove build outputs (bin/, results/appendix/); keeps results/runs
+clean: ## remove build outputs (bin/, results/appendix/); keeps the runs (runs/, results/runs)
 	rm -rf bin results/appendix

@@ -8,10 +8,19 @@
 # Steps:
 #   1. Go: checks that the Go toolchain is at least the version go.mod needs.
 #   2. System packages (Debian/Ubuntu, through apt-get, only when missing; an
-#      `apt-get update` is done first only then): jupyter-nbconvert,
-#      jupyter-client, python3-ipykernel, and jupyter-notebook with --server.
-#      Elsewhere (macOS...) it checks that `jupyter nbconvert` works and says how
-#      to install it (see environment.md).
+#      `apt-get update` is done first only then):
+#        base     ca-certificates git make python3 gcc libc6-dev (HTTPS to the
+#                 module proxy, VCS stamps of builds, the Makefile, the notebook
+#                 scripts, cgo for the XLA backend): always checked;
+#        Jupyter  jupyter-nbconvert jupyter-client python3-ipykernel, and
+#                 jupyter-notebook with --server (not with --no-jupyter);
+#        docker   curl tini with --docker (the image's Go download and PID 1).
+#      Without root or password-less sudo, missing base packages are a warning
+#      (an error with --docker), missing Jupyter packages an error (a warning
+#      with --jupyter-optional). Elsewhere (macOS...) it checks that git, make,
+#      python3 and `jupyter nbconvert` work and says how to install them (see
+#      environment.md). This step never needs Go (--system-only runs before Go
+#      is installed in the docker image).
 #   3. Go tools, built from the versions pinned in the repository (never
 #      "@latest"): gonb and goimports from the main go.mod's `tool` lines,
 #      gopls from tools/gopls/go.mod. They go into the tools bin folder:
@@ -28,12 +37,16 @@
 #
 # Options (each also has an environment variable):
 #   --server            also install the Jupyter notebook server      (COEVO_SETUP_SERVER=1)
-#   --system-only       only step 2, then stop (docker's root step)
-#   --no-system         never run apt-get; fail if packages are missing (COEVO_SETUP_SYSTEM=0)
+#   --docker            also install curl and tini (what only the docker image
+#                       needs) and fail if any package cannot be installed
+#                                                                     (COEVO_SETUP_DOCKER=1)
+#   --system-only       only step 2, then stop; needs no Go (docker's root step)
+#   --no-system         never run apt-get; missing packages are reported as
+#                       above (Jupyter: error, base: warning)      (COEVO_SETUP_SYSTEM=0)
 #   --jupyter-optional  warn instead of failing when Jupyter/GoNB cannot be set up
 #                       (used by `make run`: the main job does not need Jupyter)
 #                                                                     (COEVO_SETUP_JUPYTER=optional)
-#   --no-jupyter        skip steps 2 and 4 entirely                    (COEVO_SETUP_JUPYTER=0)
+#   --no-jupyter        skip the Jupyter packages and step 4           (COEVO_SETUP_JUPYTER=0)
 #   -h, --help
 #
 # HOME and GOPATH: with GOPATH unset, Go uses $HOME/go, so GOMODCACHE is
@@ -51,6 +64,7 @@ set -euo pipefail
 
 # ---------------------------------------------------------------- options ---
 server=${COEVO_SETUP_SERVER:-0}
+docker=${COEVO_SETUP_DOCKER:-0}
 system=${COEVO_SETUP_SYSTEM:-1}
 jupyter=${COEVO_SETUP_JUPYTER:-1}   # 1 (required), optional, 0 (skip)
 system_only=0
@@ -60,6 +74,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server=1 ;;
+    --docker) docker=1 ;;
     --system-only) system_only=1 ;;
     --no-system) system=0 ;;
     --jupyter-optional) jupyter=optional ;;
@@ -122,49 +137,86 @@ fi
 
 # ----------------------------------------------------- 2. system packages ---
 step="installing system packages"
-pkgs=(jupyter-nbconvert jupyter-client python3-ipykernel)
-if [ "$server" = 1 ]; then pkgs+=(jupyter-notebook); fi
-
+base_pkgs=(ca-certificates git make python3 gcc libc6-dev)
+jupyter_pkgs=()
 if [ "$jupyter" != 0 ]; then
-  if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-    missing=()
-    for p in "${pkgs[@]}"; do
-      if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]; then
-        missing+=("$p")
-      fi
-    done
-    if [ ${#missing[@]} -eq 0 ]; then
-      say "system packages present: ${pkgs[*]}"
-    elif [ "$system" = 0 ]; then
-      jupyter_problem "missing Debian packages: ${missing[*]} (and --no-system/COEVO_SETUP_SYSTEM=0 forbids apt-get). Install them with: sudo apt-get install -y --no-install-recommends ${missing[*]}"
-    else
-      sudo=()
-      if [ "$(id -u)" != 0 ]; then
-        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-          sudo=(sudo -n)
-        else
-          jupyter_problem "missing Debian packages: ${missing[*]}, and this user is not root (nor has password-less sudo). Run as root: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}   then re-run this script."
-          missing=()
-        fi
-      fi
-      if [ ${#missing[@]} -gt 0 ]; then
-        say "installing missing Debian packages: ${missing[*]} (apt-get update + install, about a minute) ..."
-        export DEBIAN_FRONTEND=noninteractive
-        aptlog=$(mktemp)
-        if ! ${sudo[@]+"${sudo[@]}"} apt-get update >"$aptlog" 2>&1; then
-          tail -n 20 "$aptlog" >&2
-          die "'apt-get update' failed: the Debian package archive cannot be reached (offline? proxy?). See environment.md, Troubleshooting."
-        fi
-        if ! ${sudo[@]+"${sudo[@]}"} apt-get install -y --no-install-recommends "${missing[@]}" >"$aptlog" 2>&1; then
-          tail -n 30 "$aptlog" >&2
-          die "'apt-get install ${missing[*]}' failed (see the messages above; full log: $aptlog)."
-        fi
-        rm -f "$aptlog"
-        say "installed: ${missing[*]}"
+  jupyter_pkgs=(jupyter-nbconvert jupyter-client python3-ipykernel)
+  if [ "$server" = 1 ]; then jupyter_pkgs+=(jupyter-notebook); fi
+fi
+docker_pkgs=()
+if [ "$docker" = 1 ]; then docker_pkgs=(curl tini); fi
+pkgs=("${base_pkgs[@]}" ${jupyter_pkgs[@]+"${jupyter_pkgs[@]}"} ${docker_pkgs[@]+"${docker_pkgs[@]}"})
+
+# cannot_install REASON: the packages in $missing cannot be installed here.
+# Jupyter ones are fatal unless Jupyter is optional; the others only warn
+# (the lab's Go code builds without them), except with --docker.
+cannot_install() {
+  local reason=$1 p others=() jup=()
+  for p in "${missing[@]}"; do
+    case " ${jupyter_pkgs[*]-} " in
+      *" $p "*) jup+=("$p") ;;
+      *) others+=("$p") ;;
+    esac
+  done
+  if [ ${#others[@]} -gt 0 ]; then
+    local msg="missing Debian packages: ${others[*]} ($reason). Install them with: sudo apt-get install -y --no-install-recommends ${others[*]}"
+    if [ "$docker" = 1 ]; then die "$msg"; fi
+    warn "$msg"
+    warn "(git: builds in a git checkout; make: the Makefile; python3: the notebook scripts; gcc, libc6-dev: the XLA backend (cgo); ca-certificates: HTTPS)"
+  fi
+  if [ ${#jup[@]} -gt 0 ]; then
+    jupyter_problem "missing Debian packages: ${jup[*]} ($reason). Install them with: sudo apt-get install -y --no-install-recommends ${jup[*]}   then re-run this script."
+  fi
+}
+
+if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for p in "${pkgs[@]}"; do
+    if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]; then
+      missing+=("$p")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "system packages present: ${pkgs[*]}"
+  elif [ "$system" = 0 ]; then
+    cannot_install "--no-system/COEVO_SETUP_SYSTEM=0 forbids apt-get"
+  else
+    sudo=()
+    if [ "$(id -u)" != 0 ]; then
+      if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo=(sudo -n)
+      else
+        cannot_install "this user is neither root nor has password-less sudo"
+        missing=()
       fi
     fi
-  else
-    # Not Debian: just check that Jupyter is usable.
+    if [ ${#missing[@]} -gt 0 ]; then
+      say "installing missing Debian packages: ${missing[*]} (apt-get update + install, about a minute) ..."
+      export DEBIAN_FRONTEND=noninteractive
+      aptlog=$(mktemp)
+      if ! ${sudo[@]+"${sudo[@]}"} apt-get update >"$aptlog" 2>&1; then
+        tail -n 20 "$aptlog" >&2
+        die "'apt-get update' failed: the Debian package archive cannot be reached (offline? proxy?). See environment.md, Troubleshooting."
+      fi
+      if ! ${sudo[@]+"${sudo[@]}"} apt-get install -y --no-install-recommends "${missing[@]}" >"$aptlog" 2>&1; then
+        tail -n 30 "$aptlog" >&2
+        die "'apt-get install ${missing[*]}' failed (see the messages above; full log: $aptlog)."
+      fi
+      rm -f "$aptlog"
+      say "installed: ${missing[*]}"
+    fi
+  fi
+else
+  # Not Debian: check the commands only.
+  [ "$docker" = 0 ] || die "--docker needs a Debian-like system (apt-get, dpkg-query)"
+  nocmd=()
+  for c in git make python3 cc; do
+    command -v "$c" >/dev/null 2>&1 || nocmd+=("$c")
+  done
+  if [ ${#nocmd[@]} -gt 0 ]; then
+    warn "missing commands: ${nocmd[*]} (git: builds in a git checkout; make: the Makefile; python3: the notebook scripts; cc: the XLA backend). On macOS: 'xcode-select --install' (and 'brew install python')."
+  fi
+  if [ "$jupyter" != 0 ]; then
     if command -v jupyter >/dev/null 2>&1 && jupyter nbconvert --version >/dev/null 2>&1; then
       say "no apt-get here; found Jupyter: $(command -v jupyter) (nbconvert $(jupyter nbconvert --version))"
       if [ "$server" = 1 ] && ! jupyter notebook --version >/dev/null 2>&1; then
