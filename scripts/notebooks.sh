@@ -143,6 +143,9 @@ EOF
     bash scripts/check-notebooks.sh "${nbs[@]}" ||
       say "WARNING: the notebooks above are not clean; exporting them anyway"
     mkdir -p "$APPENDIX_DIR"
+    # The PDF covers every selected notebook: drop the old one first, so that a
+    # failed or skipped print cannot leave a stale appendix.pdf behind.
+    rm -f "$APPENDIX_DIR/appendix.pdf"
     # HTML: outputs (PNG, SVG) are inline; --embed-images also inlines images
     # referenced from Markdown cells, so each .html file stands alone.
     embed=()
@@ -153,9 +156,11 @@ EOF
     MATHJAX_URL=${MATHJAX_URL:-https://cdn.jsdelivr.net/npm/mathjax@2.7.9/MathJax.js?config=TeX-AMS_CHTML-full,Safe}
     embed+=("--HTMLExporter.mathjax_url=$MATHJAX_URL")
     for nb in "${nbs[@]}"; do
+      base=$(basename "$nb" .ipynb)
+      # Remove the previous export first: a failed export must not pass on a stale file.
+      rm -rf "$APPENDIX_DIR/$base.html" "$APPENDIX_DIR/$base.md" "$APPENDIX_DIR/${base}_files"
       jupyter nbconvert --to html ${embed[@]+"${embed[@]}"} --output-dir "$APPENDIX_DIR" "$nb" 2>&1 | grep -v '^\[NbConvertApp\] Writing' || true
       jupyter nbconvert --to markdown --output-dir "$APPENDIX_DIR" "$nb" 2>&1 | grep -v '^\[NbConvertApp\] Writing' || true
-      base=$(basename "$nb" .ipynb)
       [ -s "$APPENDIX_DIR/$base.html" ] && [ -s "$APPENDIX_DIR/$base.md" ] || die "exporting $nb failed"
       say "exported $APPENDIX_DIR/$base.html and $base.md"
     done
