@@ -140,12 +140,11 @@ func (lab *Lab) JudgeScores(judges []Params) ([][]float64, error) {
 	if len(judges) == 0 {
 		return nil, fmt.Errorf("judge scores: no judges")
 	}
-	for j, p := range judges {
-		if err := lab.checkLayout(fmt.Sprintf("judge scores: judge %d", j), p, JudgeLayout(lab.Config.World.Vocab, lab.Config.Net)); err != nil {
-			return nil, err
-		}
+	stacked, err := lab.stackChecked("judge scores: judge", lab.judgeLayout(), judges)
+	if err != nil {
+		return nil, err
 	}
-	return lab.judgeScores(stackParams(judges[0].Layout, judges))
+	return lab.judgeScores(stacked)
 }
 
 // judgeScores scores every sequence with each judge of a stack.
@@ -176,15 +175,15 @@ func (lab *Lab) Evaluate(policy Params, judges []Params) (Diagnostics, Scores, e
 	if len(judges) == 0 {
 		return Diagnostics{}, Scores{}, fmt.Errorf("evaluate: at least one judge is needed")
 	}
-	if err := lab.checkLayout("evaluate: policy", policy, PolicyLayout(lab.Config.World.Vocab, lab.Config.Net)); err != nil {
+	stackedPolicy, err := lab.stackChecked("evaluate: policy", lab.policyLayout(), []Params{policy})
+	if err != nil {
 		return Diagnostics{}, Scores{}, err
 	}
-	for j, p := range judges {
-		if err := lab.checkLayout(fmt.Sprintf("evaluate: judge %d", j), p, JudgeLayout(lab.Config.World.Vocab, lab.Config.Net)); err != nil {
-			return Diagnostics{}, Scores{}, err
-		}
+	stackedJudges, err := lab.stackChecked("evaluate: judge", lab.judgeLayout(), judges)
+	if err != nil {
+		return Diagnostics{}, Scores{}, err
 	}
-	lp, js, err := lab.score(stackParams(policy.Layout, []Params{policy}), stackParams(judges[0].Layout, judges))
+	lp, js, err := lab.score(stackedPolicy, stackedJudges)
 	if err != nil {
 		return Diagnostics{}, Scores{}, err
 	}
@@ -214,7 +213,7 @@ func meanRows(rs [][]float64) []float64 {
 }
 
 // sampleShape fixes a graph that draws sequences from a stack of policies.
-type sampleShape struct{ PolicyArrays int }
+type sampleShape struct{ PolicyArrays, N int }
 
 func (sh sampleShape) build(_ *Graph, nodes []*Node) []*Node {
 	p := newPolicyNodes(nodes[:sh.PolicyArrays])
@@ -230,18 +229,20 @@ func (lab *Lab) Sample(policy Params, n int, seed uint64) (indices []int, logPro
 	if n <= 0 {
 		return nil, nil, 0, &FieldError{"n", n, "must be a positive integer"}
 	}
-	if err := lab.checkLayout("sample: policy", policy, PolicyLayout(lab.Config.World.Vocab, lab.Config.Net)); err != nil {
+	stacked, err := lab.stackChecked("sample: policy", lab.policyLayout(), []Params{policy})
+	if err != nil {
 		return nil, nil, 0, err
 	}
 	L := lab.Config.World.Length
 	u := make([]float32, n*L)
 	fillUniform(rand.New(rand.NewPCG(seed, streamPolicySamples)), u)
-	sh := sampleShape{PolicyArrays: len(policy.Layout)}
+	// One graph per sample size: the compiled graph fixes n.
+	sh := sampleShape{PolicyArrays: len(stacked), N: n}
 	e, err := lab.exec(sh, sh.build)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	args := append(stackParams(policy.Layout, []Params{policy}), tensors.FromFlatDataAndDimensions(u, 1, n, L))
+	args := append(stacked, tensors.FromFlatDataAndDimensions(u, 1, n, L))
 	out, err := e.Call(args)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("sample: %w", err)
@@ -264,15 +265,22 @@ func tokensIndex(tokens []int32, vocab int) int {
 	return x
 }
 
-// checkLayout reports weights that do not fit the Lab's networks.
-func (lab *Lab) checkLayout(what string, p Params, want Layout) error {
-	if len(p.Values) != len(want) {
-		return fmt.Errorf("%s: %d weight arrays, the Lab's network has %d", what, len(p.Values), len(want))
-	}
-	for i, s := range want {
-		if len(p.Values[i]) != s.Size() {
-			return fmt.Errorf("%s: %s holds %d numbers, want %d (dimensions %v)", what, s.Name, len(p.Values[i]), s.Size(), s.Dims)
+func (lab *Lab) policyLayout() Layout { return PolicyLayout(lab.Config.World.Vocab, lab.Config.Net) }
+func (lab *Lab) judgeLayout() Layout  { return JudgeLayout(lab.Config.World.Vocab, lab.Config.Net) }
+
+// stackChecked stacks nets with the Lab's layout want, after checking that
+// each net's weights fit it: the layout comes from the Lab, not from the
+// Params, so weights built by hand without a Layout work too.
+func (lab *Lab) stackChecked(what string, want Layout, nets []Params) ([]*tensors.Tensor, error) {
+	for k, p := range nets {
+		if len(p.Values) != len(want) {
+			return nil, fmt.Errorf("%s %d: %d weight arrays, the Lab's network has %d", what, k, len(p.Values), len(want))
+		}
+		for i, s := range want {
+			if len(p.Values[i]) != s.Size() {
+				return nil, fmt.Errorf("%s %d: %s holds %d numbers, want %d (dimensions %v)", what, k, s.Name, len(p.Values[i]), s.Size(), s.Dims)
+			}
 		}
 	}
-	return nil
+	return stackParams(want, nets), nil
 }

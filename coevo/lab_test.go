@@ -3,6 +3,7 @@ package coevo
 import (
 	"context"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -71,4 +72,45 @@ func runOne(t testing.TB, lab *Lab, specs ...RunSpec) []RunResult {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// TestLabChecksWeightsAgainstItsOwnLayout: Evaluate, JudgeScores and Sample
+// stack weights with the Lab's layout, so Params built by hand without a
+// Layout work, and weights of the wrong size are refused naming the array.
+func TestLabChecksWeightsAgainstItsOwnLayout(t *testing.T) {
+	lab := testLab(t)
+	policy, judge := NewPolicy(lab.Config, 3), NewJudge(lab.Config, 3, 0)
+	bare := func(p Params) Params { return Params{Values: p.Clone().Values} }
+
+	want, _, err := lab.Evaluate(policy, []Params{judge})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := lab.Evaluate(bare(policy), []Params{bare(judge)})
+	if err != nil {
+		t.Fatalf("Evaluate without a Layout: %v", err)
+	}
+	if got != want {
+		t.Errorf("Evaluate without a Layout = %+v, with = %+v", got, want)
+	}
+	if _, err := lab.JudgeScores([]Params{bare(judge)}); err != nil {
+		t.Errorf("JudgeScores without a Layout: %v", err)
+	}
+	// Two sample sizes: each compiles its own graph.
+	for _, n := range []int{3, 5} {
+		idx, lp, _, err := lab.Sample(bare(policy), n, 1)
+		if err != nil || len(idx) != n || len(lp) != n {
+			t.Errorf("Sample(n=%d) = %d indices, %d log-probabilities, %v", n, len(idx), len(lp), err)
+		}
+	}
+
+	short := bare(judge)
+	short.Values[0] = short.Values[0][:1]
+	_, err = lab.JudgeScores([]Params{judge, short})
+	if err == nil || !strings.Contains(err.Error(), "judge 1: "+JudgeLayout(lab.Config.World.Vocab, lab.Config.Net)[0].Name+" holds 1 numbers") {
+		t.Errorf("JudgeScores with a short array: %v, want an error naming judge 1 and the array", err)
+	}
+	if _, _, _, err := lab.Sample(Params{}, 3, 1); err == nil || !strings.Contains(err.Error(), "0 weight arrays") {
+		t.Errorf("Sample with no weights: %v, want an error", err)
+	}
 }

@@ -76,7 +76,7 @@ func (s RunSpec) Validate() error {
 		return fmt.Errorf("condition %s: %w", s.Condition.Name, err)
 	}
 	if s.Seed < 0 {
-		return &FieldError{"seed", s.Seed, "must be zero or a positive integer"}
+		return fmt.Errorf("condition %s: %w", s.Condition.Name, &FieldError{"seed", s.Seed, "must be zero or a positive integer"})
 	}
 	return nil
 }
@@ -374,7 +374,7 @@ func (b *batch) step(t, s int) error {
 	}
 	e, err := b.lab.exec(sh, sh.build)
 	if err != nil {
-		return err
+		return fmt.Errorf("iteration %d step %d: %w", t, s, err)
 	}
 	out, err := e.Call(args)
 	if err != nil {

@@ -45,10 +45,13 @@ func NewWorld(cfg WorldConfig) (*World, error) {
 	tokens := make([]int, L)
 	for x := range w.Size {
 		_ = w.Decode(x, tokens) // x is in range and tokens has length L
-		// Sum in float32, as the reference computes q* in float32.
+		// Sum in float32, as the reference computes q* in float32. The
+		// explicit conversion of each product rounds it before the sum, so
+		// that no compiler fuses multiply and add (Go may, on arm64 for
+		// one): q* is the same on every machine.
 		var q float32
 		for i, tok := range tokens {
-			q += float32(wPos[i]) * float32(wTok[tok])
+			q += float32(float32(wPos[i]) * float32(wTok[tok]))
 		}
 		for i, tok := range tokens {
 			q += float32(wPair[i*K+tok])

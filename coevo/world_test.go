@@ -2,6 +2,7 @@ package coevo
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -105,5 +106,35 @@ func TestMetaHoldoutFixedAndNested(t *testing.T) {
 		if p.Label != (w.Quality[p.A] > w.Quality[p.B]) {
 			t.Fatalf("pair %d label %v disagrees with q*", i, p.Label)
 		}
+	}
+}
+
+// TestDefaultWorldPinned ties NewWorld's plumbing (key split, α scaling,
+// float32 sums) to the weights pinned in jaxrand's TestWorld42 and to the
+// summary in results/world.md: a change here changes every committed result.
+func TestDefaultWorldPinned(t *testing.T) {
+	w, err := NewWorld(DefaultConfig().World)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pin := range []struct {
+		name string
+		got  float64
+		want float32
+	}{
+		{"w_pos[0]", w.PositionWeights[0], 0.07592554},
+		{"w_tok[7]", w.TokenWeights[7], -1.2504351},
+		{"w_pair[31] (α applied)", w.PairWeights[31], 0.37638673},
+	} {
+		if float32(pin.got) != pin.want {
+			t.Errorf("%s = %v, want %v", pin.name, float32(pin.got), pin.want)
+		}
+	}
+	// results/world.md prints q* to six decimals.
+	if best := w.Best(); best != 769 || w.Render(best) != "↗↓↑↗" || fmt.Sprintf("%.6f", w.Quality[best]) != "3.265557" {
+		t.Errorf("best sequence %d %s q* %.6f, want 769 ↗↓↑↗ 3.265557", best, w.Render(best), w.Quality[best])
+	}
+	if worst := w.Worst(); worst != 3170 || fmt.Sprintf("%.6f", w.Quality[worst]) != "-4.215679" {
+		t.Errorf("worst sequence %d q* %.6f, want 3170 -4.215679", worst, w.Quality[worst])
 	}
 }
