@@ -177,8 +177,9 @@ func Family(runs *report.Runs, family MitigationFamily, refs Refs) (*Figure, err
 // (dashed, lower bound) and the 10% oracle anchor (dotted, upper bound). In
 // the policy-quality panel, where they bound what a method can reach, the
 // range between the two is shaded grey.
-// Absent conditions are skipped with a note; when neither the baseline nor
-// any of BestPractical is present the error wraps ErrNoData.
+// Absent conditions are skipped with a note; when none of BestPractical is
+// present (the baseline alone would repeat the headline figure) the error
+// wraps ErrNoData.
 func BestMitigations(runs *report.Runs, refs Refs) (*Figure, error) {
 	var ss []series
 	var missing []string
@@ -192,13 +193,15 @@ func BestMitigations(runs *report.Runs, refs Refs) (*Figure, error) {
 	if has(report.Baseline) {
 		ss = append(ss, baselineSeries())
 	}
+	practical := 0
 	for k, c := range BestPractical {
 		if has(c) {
+			practical++
 			ss = append(ss, series{cond: c, label: conditionLabel(c), color: seriesColors[k%len(seriesColors)],
 				glyph: seriesGlyphs[k%len(seriesGlyphs)], width: meanWidth, band: true})
 		}
 	}
-	if len(ss) == 0 {
+	if practical == 0 {
 		return nil, fmt.Errorf("figures: best mitigations (%s, %s): %w",
 			report.Baseline, strings.Join(BestPractical, ", "), ErrNoData)
 	}

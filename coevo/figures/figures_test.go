@@ -311,6 +311,11 @@ func TestOneSeedAndNil(t *testing.T) {
 	if _, err := figures.BestMitigations(nil, refs); !errors.Is(err, figures.ErrNoData) {
 		t.Errorf("BestMitigations(nil) = %v", err)
 	}
+	// The baseline alone (e.g. the exact-entropy runs) would only repeat the
+	// headline figure.
+	if _, err := figures.BestMitigations(loadSynth(t, 2, "baseline", "frozen"), refs); !errors.Is(err, figures.ErrNoData) {
+		t.Errorf("BestMitigations(baseline, frozen) = %v, want ErrNoData", err)
+	}
 	if _, _, err := figures.SaveAll(nil, refs, t.TempDir()); !errors.Is(err, figures.ErrNoData) {
 		t.Errorf("SaveAll(nil) = %v", err)
 	}
