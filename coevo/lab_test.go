@@ -107,7 +107,7 @@ func TestLabChecksWeightsAgainstItsOwnLayout(t *testing.T) {
 	short := bare(judge)
 	short.Values[0] = short.Values[0][:1]
 	_, err = lab.JudgeScores([]Params{judge, short})
-	if err == nil || !strings.Contains(err.Error(), "judge 1: "+JudgeLayout(lab.Config.World.Vocab, lab.Config.Net)[0].Name+" holds 1 numbers") {
+	if err == nil || !strings.Contains(err.Error(), "judge 1: "+lab.judgeLayout()[0].Name+" holds 1 numbers") {
 		t.Errorf("JudgeScores with a short array: %v, want an error naming judge 1 and the array", err)
 	}
 	if _, _, _, err := lab.Sample(Params{}, 3, 1); err == nil || !strings.Contains(err.Error(), "0 weight arrays") {
